@@ -1,0 +1,83 @@
+"""The settings a run uses, with the embedded Tekup profile as the default.
+
+These are plain dataclasses so that a run with no config file never imports pydantic;
+`config_file.py` validates a user's file into these same shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class SupabaseProject:
+    ref: str
+    region: Optional[str] = None
+    pooler_host: Optional[str] = None  # e.g. aws-1-eu-central-1.pooler.supabase.com
+
+
+@dataclass(frozen=True)
+class DockerDatabase:
+    """The local PostgreSQL that Docker runs for the monorepo."""
+
+    host: str = "localhost"
+    port: int = 5432
+    user: str = "tekup"
+    database: str = "tekup_db"
+    image: str = "pgvector/pgvector:pg16"
+    compose_file: Optional[str] = None  # read the values from this Compose file instead
+    service: Optional[str] = None
+
+
+DEFAULT_ENVIRONMENTS: Dict[str, Tuple[str, ...]] = {
+    # environment name -> words in a file name that select it (first match wins, in order)
+    "template": ("example", "sample", "template", "dist", "defaults", "tpl"),
+    "test": ("test", "testing", "ci"),
+    "production": ("production", "prod", "staging", "stage", "preview"),
+    "development": ("development", "dev", "docker"),
+    "local": ("local",),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    primary: SupabaseProject = SupabaseProject(
+        ref="oaevagdgrasfppbrxbey", region="eu-central-1"
+    )
+    legacy: Tuple[SupabaseProject, ...] = (SupabaseProject(ref="twaoebtlusudzxshjral"),)
+    docker: DockerDatabase = DockerDatabase()
+    schemas: Tuple[str, ...] = ("vault", "billy", "renos", "crm", "flow", "shared")
+    prisma_schema: Optional[str] = None  # read declared schemas from this file too
+    # app path glob -> the schema that app owns
+    app_schemas: Tuple[Tuple[str, str], ...] = (
+        ("*billy*", "billy"),
+        ("*vault*", "vault"),
+        ("*rendetalje*", "renos"),
+        ("*renos*", "renos"),
+        ("*crm*", "crm"),
+        ("*flow*", "flow"),
+    )
+    app_roots: Tuple[str, ...] = ()  # globs of app folders; empty: nearest package manifest
+    include: Tuple[str, ...] = ()  # extra globs of files to take
+    exclude: Tuple[str, ...] = ()  # globs of files and folders to skip
+    environments: Tuple[Tuple[str, Tuple[str, ...]], ...] = tuple(DEFAULT_ENVIRONMENTS.items())
+    local_environments: Tuple[str, ...] = ("local", "development", "test", "compose")
+    strategy: Optional[str] = None  # "supabase" | "docker" | None
+    severity: Tuple[Tuple[str, str], ...] = ()  # rule code -> severity
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    fail_on: str = "warning"  # lowest severity that makes `check` exit 1
+    max_file_size: int = 2_000_000  # bytes; larger files are reported and skipped
+    source: Optional[str] = field(default=None, compare=False)  # the file it came from
+
+    @property
+    def supabase_refs(self) -> Tuple[str, ...]:
+        return (self.primary.ref,) + tuple(p.ref for p in self.legacy)
+
+    @property
+    def legacy_refs(self) -> Tuple[str, ...]:
+        return tuple(p.ref for p in self.legacy)
+
+
+DEFAULT = Config()

@@ -1,0 +1,57 @@
+"""Turning bytes into text and offsets into lines and columns, shared by every parser."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import List, Optional, Tuple
+
+from tekup_envlint.models import Span
+
+BOM = "\ufeff"
+
+
+def decode(data: bytes) -> Tuple[Optional[str], Optional[str]]:
+    """Decode a file's bytes as UTF-8 without translating anything.
+
+    Returns ``(text, None)`` or ``(None, reason)`` for content that is not UTF-8 text
+    (NUL bytes, a UTF-16 BOM, invalid sequences). A UTF-8 BOM stays in the text as U+FEFF
+    so that offsets still match the file.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, "is UTF-16 encoded; only UTF-8 is read"
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return None, f"looks binary (NUL byte at byte offset {nul})"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        return None, f"is not valid UTF-8 (byte offset {err.start})"
+
+
+class LineIndex:
+    """Maps offsets of a text to 1-based (line, column). Lines end at LF, CR LF or a lone CR."""
+
+    def __init__(self, text: str) -> None:
+        starts: List[int] = [0]
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch == "\n":
+                starts.append(i + 1)
+            elif ch == "\r":
+                if i + 1 < n and text[i + 1] == "\n":
+                    i += 1
+                starts.append(i + 1)
+            i += 1
+        self._starts = starts
+
+    def position(self, offset: int) -> Tuple[int, int]:
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        return Span(start, end, line, column)
+
+    def line_start(self, line: int) -> int:
+        return self._starts[line - 1]
