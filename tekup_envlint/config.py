@@ -7,7 +7,9 @@ These are plain dataclasses so that a run with no config file never imports pyda
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Dict, Literal, Optional, Tuple
+
+Severity = Literal["info", "warning", "error"]
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,11 @@ class Config:
     exclude: Tuple[str, ...] = ()  # globs of files and folders to skip
     environments: Tuple[Tuple[str, Tuple[str, ...]], ...] = tuple(DEFAULT_ENVIRONMENTS.items())
     local_environments: Tuple[str, ...] = ("local", "development", "test", "compose")
-    strategy: Optional[str] = None  # "supabase" | "docker" | None
-    severity: Tuple[Tuple[str, str], ...] = ()  # rule code -> severity
+    strategy: Optional[Literal["supabase", "docker"]] = None
+    severity: Tuple[Tuple[str, Severity], ...] = ()  # rule code or prefix -> severity
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
-    fail_on: str = "warning"  # lowest severity that makes `check` exit 1
+    fail_on: Severity = "warning"  # lowest severity that makes `check` exit 1
     max_file_size: int = 2_000_000  # bytes; larger files are reported and skipped
     source: Optional[str] = field(default=None, compare=False)  # the file it came from
 

@@ -34,6 +34,7 @@ class SourceFile:
     env: str  # template | local | development | test | production | compose | default
     tracked: bool  # committed, or would be committed (not gitignored)
     ignored: bool = False  # gitignored
+    skip: Optional[str] = None  # why it cannot be read (a symlink out of the root, ...)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,110 @@
+"""The rule catalogue: every rule's code, name, category, severity and docs, read from `rules/`.
+
+The catalogue is data (TOML files shipped inside the package as `tekup_envlint.rules`);
+the checks that implement it live in `tekup_envlint.checks`, registered by code.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Mapping, Optional, Tuple
+
+CATEGORIES = ("hybrid", "credentials", "schema", "consistency", "drift", "syntax", "strategy")
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A tiny workspace: repo-relative path -> file content."""
+
+    files: Mapping[str, str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: str
+    summary: str
+    why: str
+    fix: str
+    fixable: bool
+    bad: Example
+    good: Example
+    notes: str = ""
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def rules_dir() -> Path:
+    """The folder holding the catalogue: inside the installed package, else the source tree."""
+    try:
+        from importlib.resources import files
+
+        here = files("tekup_envlint.rules")
+        path = Path(str(here))
+        if path.is_dir() and any(path.glob("*.toml")):
+            return path
+    except (ImportError, ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_toml(path: Path) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10
+        import tomli as tomllib
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def _example(raw: Optional[dict]) -> Example:
+    raw = raw or {}
+    return Example(files=dict(raw.get("files", {})), note=raw.get("note", ""))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Dict[str, Rule]:
+    """Every rule by code, in catalogue order."""
+    rules: Dict[str, Rule] = {}
+    for path in sorted(rules_dir().glob("*.toml")):
+        for raw in load_toml(path).get("rule", []):
+            rule = Rule(
+                code=raw["code"],
+                name=raw["name"],
+                category=raw["category"],
+                severity=raw["severity"],
+                summary=raw["summary"],
+                why=raw["why"].strip(),
+                fix=raw.get("fix", "").strip(),
+                fixable=bool(raw.get("fixable", False)),
+                bad=_example(raw.get("bad")),
+                good=_example(raw.get("good")),
+                notes=raw.get("notes", "").strip(),
+                extra={k: v for k, v in raw.items() if k not in Rule.__dataclass_fields__},
+            )
+            rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+def matches(code: str, selectors: Tuple[str, ...]) -> bool:
+    """Whether a code is named by any selector: a full code, a prefix, or ALL."""
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+def select_codes(select: Tuple[str, ...], ignore: Tuple[str, ...]) -> Tuple[str, ...]:
+    """The codes a run checks: all (or the selected) minus the ignored."""
+    codes = catalogue().keys()
+    chosen = [c for c in codes if (not select or matches(c, select)) and not matches(c, ignore)]
+    return tuple(chosen)
+
+
+def unknown_selectors(selectors: Tuple[str, ...]) -> Tuple[str, ...]:
+    """Selectors that name no rule (a typo in --select or config is an error, not a no-op)."""
+    codes = tuple(catalogue())
+    return tuple(s for s in selectors if s != "ALL" and not any(c.startswith(s) for c in codes))

@@ -1,0 +1,36 @@
+"""The checks: one small function per rule, registered under its catalogue code.
+
+A check takes the workspace and yields `Hit`s (what and where); the engine stamps the
+code, category and configured severity from the catalogue (yamllint's split).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Dict, Iterator
+
+from tekup_envlint.models import Hit
+from tekup_envlint.workspace import Workspace
+
+Check = Callable[[Workspace], Iterator[Hit]]
+REGISTRY: Dict[str, Check] = {}
+FAMILIES = ("hybrid", "syntax")
+
+
+def rule(code: str) -> Callable[[Check], Check]:
+    """Register a check under its rule code."""
+
+    def register(check: Check) -> Check:
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} is registered twice")
+        REGISTRY[code] = check
+        return check
+
+    return register
+
+
+def load() -> Dict[str, Check]:
+    """Import every family module so that its checks register themselves."""
+    for family in FAMILIES:
+        importlib.import_module(f"tekup_envlint.checks.{family}")
+    return REGISTRY

@@ -1,0 +1,225 @@
+"""Find the configuration files of a monorepo and say whose they are.
+
+Inside a git work tree git's own view is used (two `git ls-files` calls: what is or
+would be committed, and what is ignored); elsewhere the tree is walked with pruning.
+Each file gets its kind (dotenv, compose, prisma), its app and its environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from tekup_envlint.config import Config
+from tekup_envlint.models import SourceFile
+
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages",
+        ".venv", "venv", ".tox", ".nox", "__pycache__", "site-packages", ".mypy_cache",
+        ".pytest_cache", ".ruff_cache", ".next", ".nuxt", ".svelte-kit", ".turbo",
+        ".cache", ".parcel-cache", ".yarn", ".pnpm-store", ".terraform", "vendor",
+        "third_party", "dist", "build", "coverage", ".idea", ".vscode",
+    }
+)
+MANIFESTS = frozenset(
+    {
+        "package.json", "pyproject.toml", "setup.py", "setup.cfg", "Cargo.toml", "go.mod",
+        "composer.json", "Gemfile", "pom.xml", "build.gradle", "build.gradle.kts",
+        "deno.json", "mix.exs",
+    }
+)
+_CODE_SUFFIXES = (
+    ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".py", ".rb", ".go", ".rs", ".php",
+    ".json", ".yml", ".yaml", ".toml", ".md", ".sh", ".ps1", ".bat", ".txt", ".lock",
+    ".d.ts", ".java", ".kt", ".swift", ".cs", ".html", ".vue", ".svelte",
+)
+_ENV_WORD = re.compile(r"^(?:example|sample|template|tmpl|tpl|dist|defaults?|local|dev|"
+                       r"development|prod|production|staging|stage|test|testing|ci|"
+                       r"preview|docker|compose)$")
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$")
+_TOKEN_SPLIT = re.compile(r"[.\-_]+")
+
+
+def file_kind(name: str, parent: str = "") -> Optional[str]:
+    """The kind of configuration a file name holds, or None for anything else."""
+    lower = name.lower()
+    if _COMPOSE.match(lower):
+        return "compose"
+    if lower == "schema.prisma" or (lower.endswith(".prisma") and parent in ("schema", "prisma")):
+        return "prisma"
+    if lower == ".env":
+        return "dotenv"
+    if lower.endswith(_CODE_SUFFIXES) or lower == ".envrc":
+        return None
+    if lower.startswith((".env.", ".env-", ".env_")) or (lower.endswith(".env") and len(lower) > 4):
+        return "dotenv"
+    if lower.startswith(("env.", "env-", "env_")):
+        words = [w for w in _TOKEN_SPLIT.split(lower[4:]) if w]
+        if words and all(_ENV_WORD.match(w) for w in words):
+            return "dotenv"
+    return None
+
+
+def environment_of(name: str, kind: str, config: Config) -> str:
+    """The environment a file serves, from the words in its name (first match in config order)."""
+    if kind == "compose":
+        words = set(_TOKEN_SPLIT.split(name.lower())) - {"docker", "compose", "yml", "yaml"}
+        for env, markers in config.environments:
+            if env != "template" and words & set(markers):
+                return env
+        return "compose"
+    if kind == "prisma":
+        return "default"
+    words = set(_TOKEN_SPLIT.split(name.lower())) - {"env", ""}
+    for env, markers in config.environments:
+        if words & set(markers):
+            return env
+    return "default"
+
+
+def _matches(path: str, patterns: Sequence[str]) -> bool:
+    """fnmatch a repo-relative path, or any of its parent folders, against globs."""
+    if not patterns:
+        return False
+    parts = path.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatchcase(c, p) for p in patterns for c in candidates)
+
+
+def _git_listing(root: Path) -> Optional[Tuple[List[str], List[str]]]:
+    """(committed or committable paths, ignored paths) under root, or None outside git.
+
+    Repository config that could run a program (core.fsmonitor) is switched off: the
+    linter never executes anything from the repository.
+    """
+    base = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-C", str(root)]
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    try:
+        live = subprocess.run(
+            base + ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, env=env, check=False,
+        )
+        if live.returncode != 0:
+            return None
+        ignored = subprocess.run(
+            base + ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+            capture_output=True, env=env, check=False,
+        )
+    except OSError:
+        return None
+
+    def split(out: bytes) -> List[str]:
+        return [p for p in os.fsdecode(out).split("\0") if p]
+
+    return split(live.stdout), split(ignored.stdout) if ignored.returncode == 0 else []
+
+
+def _walk(top: Path, root: Path, config: Config) -> Iterable[str]:
+    """Repo-relative paths under top, pruning vendored and excluded folders."""
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = [
+            d for d in dirnames
+            if d not in SKIP_DIRS and not _matches(rel_dir + d, config.exclude)
+        ]
+        # a directory whose name looks like a config file (a folder called `.env`) is
+        # reported by the reader, so keep it as an entry
+        for d in dirnames:
+            if file_kind(d):
+                filenames.append(d)
+        for f in filenames:
+            yield rel_dir + f
+
+
+def app_of(path: str, config: Config, has_manifest: Callable[[str], bool]) -> str:
+    """The app a repo-relative file belongs to.
+
+    With `app-roots` globs, the shallowest folder that matches one; otherwise the nearest
+    folder holding a package manifest; else the repository root (".").
+    """
+    parts = path.split("/")[:-1]
+    folders = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    if config.app_roots:
+        return next((f for f in folders if any(fnmatchcase(f, g) for g in config.app_roots)), ".")
+    return next((f for f in reversed(folders) if has_manifest(f)), ".")
+
+
+def app_folder_of(root: Path, path: str, config: Config) -> str:
+    """The app of one file, looking for manifests on disk (for a scan scoped to some files)."""
+    return app_of(path, config, lambda folder: any((root / folder / m).is_file() for m in MANIFESTS))
+
+
+def _link_problem(full: Path, root_real: str) -> Optional[str]:
+    """Why a symlink may not be followed, or None when it stays inside the root."""
+    try:
+        target = str(full.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return "is a symlink that loops or points at nothing; not followed"
+    if target != root_real and not target.startswith(root_real + os.sep):
+        return "is a symlink that leads outside the scanned root; not followed"
+    return None
+
+
+def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> List[SourceFile]:
+    """Every configuration file under root (or under the repo-relative folders in scope)."""
+    root = root.resolve()
+    listing = _git_listing(root)
+    ignored_set: Set[str] = set()
+    if listing is None:
+        tops = [root / s for s in scope] if scope else [root]
+        paths = [p for top in tops for p in _walk(top, root, config)]
+        ignored_dirs: List[str] = []
+    else:
+        paths, ignored = listing
+        ignored_dirs = [p.rstrip("/") for p in ignored if p.endswith("/")]
+        ignored_files = [p for p in ignored if not p.endswith("/")]
+        ignored_set = set(ignored_files)
+        # ignored folders (other than vendored ones) may hold a developer's own .env
+        for d in ignored_dirs:
+            if not any(part in SKIP_DIRS for part in d.split("/")):
+                for p in _walk(root / d, root, config):
+                    ignored_set.add(p)
+        paths = paths + sorted(ignored_set)
+        if scope:
+            prefixes = tuple(s.rstrip("/") + "/" for s in scope if s not in (".", ""))
+            if prefixes:
+                paths = [p for p in paths if p.startswith(prefixes)]
+
+    manifest_dirs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] in MANIFESTS}
+    root_real = os.path.realpath(root)
+    found: Dict[str, SourceFile] = {}
+    for path in paths:
+        parts = path.split("/")
+        name, parent = parts[-1], parts[-2] if len(parts) > 1 else ""
+        kind = file_kind(name, parent)
+        if kind is None or path in found:
+            continue
+        if any(part in SKIP_DIRS for part in parts[:-1]):
+            continue
+        if _matches(path, config.exclude) or (config.include and not _matches(path, config.include)):
+            continue
+        full = root / path
+        skip = None
+        try:
+            st = os.lstat(full)
+        except OSError:
+            continue  # deleted in the work tree but still in git's index
+        if stat.S_ISLNK(st.st_mode):
+            skip = _link_problem(full, root_real)
+        found[path] = SourceFile(
+            path=path,
+            kind=kind,
+            app=app_of(path, config, manifest_dirs.__contains__),
+            env=environment_of(name, kind, config),
+            tracked=path not in ignored_set,
+            ignored=path in ignored_set,
+            skip=skip,
+        )
+    return sorted(found.values(), key=lambda f: f.path)

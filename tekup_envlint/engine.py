@@ -1,0 +1,105 @@
+"""The core: discover, parse, build the workspace, run the checks, return findings as data.
+
+Nothing here prints or exits; the CLI and the reporters do that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from tekup_envlint.catalogue import catalogue, matches, select_codes
+from tekup_envlint.config import Config
+from tekup_envlint.discovery import discover
+from tekup_envlint.models import Finding, Hit, ParsedFile
+from tekup_envlint.parsers import read
+from tekup_envlint.workspace import Workspace, build
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Result:
+    root: Path
+    workspace: Workspace
+    findings: List[Finding]
+
+
+def fingerprint(code: str, path: str, key: Optional[str], value: Optional[str]) -> str:
+    """A finding's identity without its line, so that a baseline survives edits."""
+    digest = hashlib.sha256("\0".join((code, path, key or "", value or "")).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def severity_for(code: str, default: str, config: Config) -> str:
+    """The configured severity: the longest matching code or prefix wins."""
+    best = ""
+    chosen = default
+    for selector, severity in config.severity:
+        if matches(code, (selector,)) and len(selector) >= len(best):
+            best, chosen = selector, severity
+    return chosen
+
+
+def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> List[ParsedFile]:
+    return [read(root, source, config.max_file_size) for source in discover(root, config, scope)]
+
+
+def run_checks(workspace: Workspace, config: Config) -> List[Finding]:
+    from tekup_envlint.checks import load
+
+    registry = load()
+    rules = catalogue()
+    findings: List[Finding] = []
+    for code in select_codes(config.select, config.ignore):
+        rule = rules[code]
+        check = registry[code]
+        for hit in check(workspace):
+            findings.append(_finding(code, rule.category, severity_for(code, rule.severity, config), hit))
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
+    return _dedupe(findings)
+
+
+def _finding(code: str, category: str, severity: str, hit: Hit) -> Finding:
+    return Finding(
+        code=code,
+        category=category,
+        severity=severity,
+        path=hit.path,
+        line=hit.span.line,
+        column=hit.span.column,
+        app=hit.app,
+        key=hit.key,
+        message=hit.message,
+        fix=hit.fix,
+        fingerprint=fingerprint(code, hit.path, hit.key, hit.value),
+    )
+
+
+def _dedupe(findings: List[Finding]) -> List[Finding]:
+    seen: Dict[tuple, Finding] = {}
+    for f in findings:
+        seen.setdefault((f.code, f.path, f.line, f.column, f.key, f.message), f)
+    return list(seen.values())
+
+
+def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> Result:
+    """Check a monorepo (or only the apps in scope) and return the findings."""
+    root = root.resolve()
+    files = load_files(root, config, scope)
+    workspace = build(root, config, files)
+    return Result(root=root, workspace=workspace, findings=run_checks(workspace, config))
+
+
+def failing(findings: Sequence[Finding], fail_on: str) -> bool:
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+
+
+def restrict(findings: Sequence[Finding], paths: Sequence[str]) -> List[Finding]:
+    """Only the findings located in the given repo-relative files (pre-commit passes files)."""
+    wanted = set(paths)
+    return [f for f in findings if f.path in wanted]
+

@@ -1,0 +1,86 @@
+"""The machine-readable shapes of `check --format json` and `map --format json` (docs/json-format.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from typing import Any, Dict, List, Sequence
+
+from tekup_envlint import __version__
+from tekup_envlint.models import Finding
+from tekup_envlint.workspace import Workspace
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:
+    return {
+        "code": finding.code,
+        "name": name,
+        "category": finding.category,
+        "severity": finding.severity,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "app": finding.app,
+        "key": finding.key,
+        "message": finding.message,
+        "fixable": finding.fix is not None,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def check_report(root: str, findings: Sequence[Finding], names: Dict[str, str], files: int) -> str:
+    severities = Counter(f.severity for f in findings)
+    document = {
+        "tool": "tekup-envlint",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "root": root,
+        "findings": [finding_dict(f, names.get(f.code, "")) for f in findings],
+        "summary": {
+            "files": files,
+            "findings": len(findings),
+            "errors": severities.get("error", 0),
+            "warnings": severities.get("warning", 0),
+            "infos": severities.get("info", 0),
+            "fixable": sum(1 for f in findings if f.fix is not None),
+            "by_code": dict(sorted(Counter(f.code for f in findings).items())),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def map_report(workspace: Workspace) -> str:
+    apps: List[Dict[str, Any]] = []
+    for app in workspace.apps.values():
+        targets = []
+        for conn in app.connections:
+            entry: Dict[str, Any] = {
+                "key": conn.key,
+                "path": conn.file.source.path,
+                "line": conn.span.line,
+                "column": conn.span.column,
+                "env": conn.file.source.env,
+                "provider": conn.provider,
+            }
+            entry.update(dataclasses.asdict(conn.target))
+            # a DSN may carry `?password=`: parameters that hold secrets are left out
+            entry["params"] = {k: v for k, v in conn.target.params if "pass" not in k.lower()}
+            targets.append(entry)
+        providers = sorted({c.provider for c in app.connections if c.provider})
+        apps.append({
+            "app": app.root,
+            "files": [f.source.path for f in app.files],
+            "providers": providers,
+            "targets": targets,
+        })
+    document = {
+        "tool": "tekup-envlint",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "root": str(workspace.root),
+        "apps": apps,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)

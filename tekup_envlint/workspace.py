@@ -1,0 +1,135 @@
+"""The monorepo as the checks see it: apps, their files by environment, and where each points.
+
+Built once per run from parsed files; checks only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+from tekup_envlint.classify import classify, classify_pg_vars, classify_service
+from tekup_envlint.config import Config
+from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
+
+PROVIDER_OF_KIND = {
+    "supabase": "supabase",
+    "supabase-local": "supabase",
+    "legacy-vault": "legacy-vault",
+    "docker": "docker",
+    "other": "other",
+}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A connection-bearing setting (or Compose service) and the target it points at."""
+
+    file: ParsedFile
+    key: str
+    span: Span
+    target: Target
+    setting: Optional[Setting] = None
+    service: Optional[ComposeService] = None
+
+    @property
+    def provider(self) -> Optional[str]:
+        """supabase, docker, legacy-vault or other; None for placeholders and unresolved values."""
+        return PROVIDER_OF_KIND.get(self.target.kind)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file.source.path}:{self.span.line}"
+
+
+@dataclass
+class App:
+    root: str
+    files: List[ParsedFile] = field(default_factory=list)
+    connections: List[Connection] = field(default_factory=list)
+
+    def files_in(self, env: str) -> List[ParsedFile]:
+        return [f for f in self.files if f.source.env == env]
+
+    @property
+    def environments(self) -> List[str]:
+        return sorted({f.source.env for f in self.files})
+
+
+@dataclass
+class Workspace:
+    root: Path
+    config: Config
+    files: List[ParsedFile]
+    apps: Dict[str, App]
+
+    def settings(self) -> Iterator[Tuple[ParsedFile, Setting]]:
+        """Every setting of every file (dotenv lines and Compose environment entries)."""
+        for parsed in self.files:
+            for setting in parsed.settings:
+                yield parsed, setting
+
+    def declared_schemas(self) -> Set[str]:
+        """Schemas that config lists or any Prisma datasource declares."""
+        declared = set(self.config.schemas)
+        for parsed in self.files:
+            for ds in parsed.datasources:
+                declared.update(name for name, _ in ds.schemas)
+        return declared
+
+
+def _connections(parsed: ParsedFile, config: Config) -> List[Connection]:
+    found: List[Connection] = []
+    for setting in parsed.settings:
+        target = classify(setting.key, setting.value, config)
+        if target is not None:
+            span = setting.value_span or setting.key_span
+            found.append(Connection(parsed, setting.key, span, target, setting=setting))
+    claimed = {id(c.setting) for c in found}
+    services: Dict[str, List[Setting]] = {}
+    for setting in parsed.settings:
+        services.setdefault(setting.service, []).append(setting)
+    for group in services.values():
+        for setting, target in classify_pg_vars(group, config):
+            if id(setting) not in claimed:
+                span = setting.value_span or setting.key_span
+                found.append(Connection(parsed, setting.key, span, target, setting=setting))
+    for service in parsed.services:
+        target = classify_service(service, config)
+        if target is not None:
+            found.append(Connection(parsed, service.name, service.span, target, service=service))
+    return found
+
+
+def build(root: Path, config: Config, files: List[ParsedFile]) -> Workspace:
+    apps: Dict[str, App] = {}
+    for parsed in files:
+        app = apps.setdefault(parsed.source.app, App(parsed.source.app))
+        app.files.append(parsed)
+        app.connections.extend(_connections(parsed, config))
+    return Workspace(root=root, config=config, files=files, apps=dict(sorted(apps.items())))
+
+
+KIND_LABEL = {
+    "supabase": "Supabase",
+    "legacy-vault": "the legacy Supabase project",
+    "supabase-local": "the local Supabase CLI stack",
+    "docker": "Docker PostgreSQL",
+    "other": "an external PostgreSQL",
+    "placeholder": "a placeholder",
+    "unresolved": "an unresolved reference",
+}
+
+
+def describe(target: Target) -> str:
+    """A short, secret-free description of a target for messages: kind, then where."""
+    label = KIND_LABEL.get(target.kind, target.kind)
+    if target.kind in ("supabase", "legacy-vault") and target.project_ref:
+        label = f"{label} project {target.project_ref}" if target.kind == "supabase" else f"{label} {target.project_ref}"
+    where = ""
+    if target.host and target.source in ("dsn", "pg-vars", "compose-service"):
+        where = target.host + (f":{target.port}" if target.port else "")
+        where += f"/{target.database}" if target.database else ""
+        where += f"?schema={target.schema}" if target.schema else ""
+    return f"{label} ({where})" if where else label
