@@ -18,10 +18,15 @@ SEVERITIES = ("info", "warning", "error")
 
 @dataclass(frozen=True)
 class Example:
-    """A tiny workspace: repo-relative path -> file content."""
+    """A tiny workspace: repo-relative path -> file content.
+
+    `git = true` runs it inside a fresh repository (`git init` + `git add -A`), for rules
+    that only mean something in git (a tracked env file).
+    """
 
     files: Mapping[str, str]
     note: str = ""
+    git: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def load_toml(path: Path) -> dict:
 
 def _example(raw: Optional[dict]) -> Example:
     raw = raw or {}
-    return Example(files=dict(raw.get("files", {})), note=raw.get("note", ""))
+    return Example(files=dict(raw.get("files", {})), note=raw.get("note", ""), git=bool(raw.get("git", False)))
 
 
 @lru_cache(maxsize=1)

@@ -221,5 +221,6 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
             tracked=path not in ignored_set,
             ignored=path in ignored_set,
             skip=skip,
+            in_git=listing is not None,
         )
     return sorted(found.values(), key=lambda f: f.path)

@@ -35,6 +35,7 @@ class SourceFile:
     tracked: bool  # committed, or would be committed (not gitignored)
     ignored: bool = False  # gitignored
     skip: Optional[str] = None  # why it cannot be read (a symlink out of the root, ...)
+    in_git: bool = False  # found through git (inside a work tree); `tracked` is then git's word
 
 
 @dataclass(frozen=True)

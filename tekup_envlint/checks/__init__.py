@@ -7,6 +7,7 @@ code, category and configured severity from the catalogue (yamllint's split).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Callable, Dict, Iterator
 
 from tekup_envlint.models import Hit
@@ -14,7 +15,6 @@ from tekup_envlint.workspace import Workspace
 
 Check = Callable[[Workspace], Iterator[Hit]]
 REGISTRY: Dict[str, Check] = {}
-FAMILIES = ("hybrid", "syntax")
 
 
 def rule(code: str) -> Callable[[Check], Check]:
@@ -30,7 +30,7 @@ def rule(code: str) -> Callable[[Check], Check]:
 
 
 def load() -> Dict[str, Check]:
-    """Import every family module so that its checks register themselves."""
-    for family in FAMILIES:
-        importlib.import_module(f"tekup_envlint.checks.{family}")
+    """Import every family module of this package so that its checks register themselves."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     return REGISTRY

@@ -85,3 +85,29 @@ def legacy_project(ws: Workspace) -> Iterator[Hit]:
                     f"{ws.config.primary.ref} or the Docker database",
                     value=conn.target.project_ref,
                 )
+
+
+STRATEGY_PROVIDERS = {"supabase": {"supabase"}, "docker": {"docker"}}
+
+
+@rule("STR001")
+def strategy_contradiction(ws: Workspace) -> Iterator[Hit]:
+    strategy = ws.config.strategy
+    if strategy is None:
+        return
+    allowed = STRATEGY_PROVIDERS[strategy]
+    for app in ws.apps.values():
+        for conn in app.connections:
+            env = conn.file.source.env
+            if conn.provider is None or conn.provider in allowed or env in ws.config.local_environments:
+                continue
+            yield Hit(
+                conn.file.source.path,
+                conn.span,
+                app.root,
+                conn.key,
+                f"{conn.key} points at {describe(conn.target)} in a {env} file, but the strategy "
+                f"is {strategy}: deployable environments use "
+                + ("the primary Supabase project" if strategy == "supabase" else "the Docker database"),
+                value=conn.target.kind,
+            )

@@ -1,0 +1,1 @@
+"""The rule catalogue and pattern data, shipped as package data."""

@@ -1,0 +1,582 @@
+"""Credentials: secrets written into files that git tracks, or exposed to the browser.
+
+Every rule but CRD003 and CRD006 looks only at files git tracks or would track
+(`source.tracked`; every file outside git). `${VAR}` references and placeholders are
+never findings. A reference's *default* (`${PW:-s3cret}`) is written in the file, so it is
+judged like a literal, except that a well-known local default password as a fallback
+(`${POSTGRES_PASSWORD:-postgres}`) is never reported: that line already does what the
+rules ask for. Secret values reach messages only through `redact()`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from tekup_envlint import dsn as _dsn
+from tekup_envlint.checks import rule
+from tekup_envlint.classify import classify, is_local_host, is_placeholder, is_public_key, jwt_claims, secret_state
+from tekup_envlint.config import Config
+from tekup_envlint.models import Hit, ParsedFile, Setting, SourceFile, Span
+from tekup_envlint.patterns import SecretShape, load, secret_shapes
+from tekup_envlint.redact import redact
+from tekup_envlint.text import LineIndex
+from tekup_envlint.workspace import Workspace, describe
+
+_SCHEME = re.compile(r"^(?:jdbc:)?([A-Za-z]+)(?:\+[A-Za-z0-9_]+)?://")
+_PG_SCHEMES = ("postgresql", "postgres", "ecto")
+_LABEL = re.compile(r"^[a-z0-9_-]+$")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]*")
+_SB_SECRET = re.compile(r"sb_secret_[A-Za-z0-9_-]+")
+_PASSWORD_SUFFIX = re.compile(r"(PASSWORD|PASSWD|PASS|PWD)$")
+_MAX_DEPTH = 3
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of a string in bits per character (0 for an empty string)."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def template_like(source: SourceFile, config: Config) -> bool:
+    """A file meant to be shared: an env template, or a Compose file for local development."""
+    if source.env == "template":
+        return True
+    return source.kind == "compose" and source.env in config.local_environments
+
+
+def resolve(value: Optional[str], depth: int = 0) -> Optional[str]:
+    """The text a reader gets when no variable is set: a whole `${VAR:-x}` gives `x`.
+
+    None for no value, an empty value or a reference without a default; other text
+    (possibly with references inside) is returned stripped.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    ref = _dsn.whole_reference(text)
+    if ref is None:
+        return text
+    if ref.operator in ("-", ":-") and ref.default and depth < _MAX_DEPTH:
+        return resolve(ref.default, depth + 1)
+    return None
+
+
+def _is_fallback(value: Optional[str]) -> bool:
+    """Whether a value is a `${VAR:-default}` reference (what it gives is only a fallback)."""
+    return value is not None and _dsn.whole_reference(value.strip()) is not None
+
+
+def _literal(text: Optional[str]) -> bool:
+    """A value that is usable as written: not empty, no reference, not a placeholder."""
+    return text is not None and secret_state(text) == "literal"
+
+
+def parse_pg_uri(text: str) -> Optional[_dsn.DSN]:
+    """A PostgreSQL URI, also with a driver (`postgresql+asyncpg://`), `jdbc:` or an upper-case scheme."""
+    m = _SCHEME.match(text.strip())
+    if m is None or m.group(1).lower() not in _PG_SCHEMES:
+        return None
+    return _dsn.parse(m.group(1).lower() + "://" + text.strip()[m.end():])
+
+
+def _local_host(host: str) -> bool:
+    """This machine, a Compose service name or a Supabase CLI container."""
+    text = resolve(host)
+    if text is None:
+        return True  # libpq's default host is the local socket
+    if _dsn.has_reference(text):
+        return False
+    h = text.lower().rstrip(".")
+    if is_local_host(h) or load().local_container.match(h):
+        return True
+    return "." not in h and ":" not in h and bool(_LABEL.match(h))
+
+
+def _noise(text: str, shape: Optional[SecretShape] = None) -> bool:
+    """A match that is no secret: a placeholder, a public value, or too regular to be random."""
+    if is_placeholder(text) or secret_shapes().is_public_value(text):
+        return True
+    return shape is not None and entropy(text) < shape.min_entropy
+
+
+class _Covered:
+    """Text ranges that the setting-level checks read (setting values, Prisma literals)."""
+
+    def __init__(self, parsed: ParsedFile) -> None:
+        ranges = [(s.value_span.start, s.value_span.end) for s in parsed.settings if s.value_span is not None]
+        for ds in parsed.datasources:
+            for value in (ds.url, ds.direct_url):
+                if value is not None and value.literal is not None:
+                    ranges.append((value.span.start, value.span.end))
+        ranges.sort()
+        self._starts = [lo for lo, _ in ranges]
+        self._reach: List[int] = []  # the furthest end among ranges starting at or before each
+        furthest = -1
+        for _, hi in ranges:
+            furthest = max(furthest, hi)
+            self._reach.append(furthest)
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self._starts, offset) - 1
+        return i >= 0 and offset < self._reach[i]
+
+
+def _raw_matches(parsed: ParsedFile, pattern: "re.Pattern[str]") -> Iterator[Tuple["re.Match[str]", Span]]:
+    """Matches in a file's raw text outside every setting value (comments, unread YAML, ...)."""
+    if not parsed.text or not pattern.search(parsed.text):
+        return
+    covered = _Covered(parsed)
+    lines = LineIndex(parsed.text)
+    for m in pattern.finditer(parsed.text):
+        if m.start() not in covered:
+            yield m, lines.span(m.start(), m.end())
+
+
+def _tracked(ws: Workspace) -> Iterator[ParsedFile]:
+    for parsed in ws.files:
+        if parsed.source.tracked and parsed.source.skip is None:
+            yield parsed
+
+
+def _span(setting: Setting) -> Span:
+    return setting.value_span or setting.key_span
+
+
+def _where(key: str, text: str, uri: _dsn.DSN, config: Config) -> str:
+    """A secret-free description of where a URI points."""
+    target = classify(key, text, config)
+    if target is not None and target.source == "dsn":
+        return describe(target)
+    return ",".join(h for h in uri.hosts if h) or "the default host"
+
+
+# --------------------------------------------------------------------------- DSN passwords
+
+
+@dataclass(frozen=True)
+class _DsnPassword:
+    parsed: ParsedFile
+    key: str
+    span: Span
+    password: str
+    where: str
+    local: bool  # every host is this machine or a Compose service
+    default: bool  # a well-known local default password
+
+
+def _dsn_password(parsed: ParsedFile, key: str, value: Optional[str], span: Span, config: Config) -> Optional[_DsnPassword]:
+    text = resolve(value)
+    if text is None:
+        return None
+    uri = parse_pg_uri(text)
+    if uri is None or not uri.password:
+        return None
+    password = uri.password
+    if _dsn.whole_reference(password) is not None:
+        fallback = resolve(password)
+        if fallback is None or fallback in secret_shapes().local_default_passwords:
+            return None  # `${PW}`, or a well-known default as the fallback
+        password = fallback
+    if not _literal(password):
+        return None
+    local = all(_local_host(h) for h in uri.hosts) if uri.hosts else True
+    default = password in secret_shapes().local_default_passwords
+    if default and _is_fallback(value):
+        return None  # `${DATABASE_URL:-postgresql://postgres:postgres@localhost/db}`
+    return _DsnPassword(parsed, key, span, password, _where(key, text, uri, config), local, default)
+
+
+def _dsn_passwords(ws: Workspace) -> Iterator[_DsnPassword]:
+    for parsed in _tracked(ws):
+        for setting in parsed.settings:
+            found = _dsn_password(parsed, setting.key, setting.value, _span(setting), ws.config)
+            if found is not None:
+                yield found
+        for ds in parsed.datasources:
+            for name, value in (("url", ds.url), ("directUrl", ds.direct_url)):
+                if value is not None and value.literal is not None:
+                    found = _dsn_password(parsed, name, value.literal, value.span, ws.config)
+                    if found is not None:
+                        yield found
+
+
+def _local_default(found: _DsnPassword, config: Config) -> bool:
+    return found.default and found.local and template_like(found.parsed.source, config)
+
+
+@rule("CRD001")
+def dsn_literal_password(ws: Workspace) -> Iterator[Hit]:
+    for found in _dsn_passwords(ws):
+        if _local_default(found, ws.config):
+            continue  # CRD007
+        source = found.parsed.source
+        if found.default and found.local:
+            detail = (
+                f"the well-known local default password {redact(found.password)} for {found.where}, "
+                f"in a tracked file that is not a template"
+            )
+        else:
+            detail = f"a literal password {redact(found.password)} for {found.where}"
+        yield Hit(
+            source.path,
+            found.span,
+            source.app,
+            found.key,
+            f"{found.key} holds a PostgreSQL connection string with {detail}; write the password as "
+            f"a ${{VAR}} reference and keep its value in an untracked file or a secret store",
+            value=found.password,
+        )
+
+
+# --------------------------------------------------------------------------- Supabase keys
+
+
+def _service_role_setting(setting: Setting, config: Config) -> Optional[Tuple[str, bool]]:
+    """(what, demo) when a setting holds a Supabase service_role JWT or sb_secret_ key."""
+    if setting.value is None or not setting.value.strip():
+        return None
+    target = classify(setting.key, setting.value, config)
+    if target is None or target.source != "supabase-key" or target.secret_state != "literal":
+        return None
+    if target.kind == "placeholder" or target.role not in ("service_role", "secret"):
+        return None
+    if target.role == "secret":
+        return "a Supabase secret key (sb_secret_)", target.kind == "supabase-local"
+    return "a Supabase service_role key", target.jwt_iss in load().demo_jwt_issuers
+
+
+@rule("CRD002")
+def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
+    pats = load()
+    for parsed in _tracked(ws):
+        source = parsed.source
+        shared = template_like(source, ws.config)
+        for setting in parsed.settings:
+            found = _service_role_setting(setting, ws.config)
+            if found is None:
+                continue
+            what, demo = found
+            if demo and shared:
+                continue  # the public `supabase start` / self-hosting demo key in a template
+            note = " (the public demo key: anyone can forge tokens for a stack that runs with it)" if demo else ""
+            yield Hit(
+                source.path,
+                _span(setting),
+                source.app,
+                setting.key,
+                f"{setting.key} holds {what}{note}, which bypasses row-level security, in a file git "
+                f"tracks; rotate it and read it from an untracked file or a secret store",
+                value=setting.value,
+            )
+        for m, span in _raw_matches(parsed, _JWT):
+            claims = jwt_claims(m.group(0))
+            if claims is None or claims.get("role") != "service_role":
+                continue
+            demo = claims.get("iss") in pats.demo_jwt_issuers
+            if demo and shared:
+                continue
+            yield Hit(
+                source.path, span, source.app, None,
+                f"a Supabase service_role key appears outside any setting (a comment or text the "
+                f"linter does not read as a setting) in a file git tracks; remove it and rotate it",
+                value=m.group(0),
+            )
+        for m, span in _raw_matches(parsed, _SB_SECRET):
+            demo = m.group(0) in pats.local_keys
+            if (demo and shared) or _noise(m.group(0)):
+                continue
+            yield Hit(
+                source.path, span, source.app, None,
+                f"a Supabase secret key ({redact(m.group(0))}) appears outside any setting (a comment "
+                f"or text the linter does not read as a setting) in a file git tracks; remove it and rotate it",
+                value=m.group(0),
+            )
+
+
+# --------------------------------------------------------------------------- public prefixes
+
+
+def _prefix_of(key: str) -> str:
+    upper = key.strip().upper()
+    return next((p for p in load().public_prefixes if upper.startswith(p)), "")
+
+
+def _public_secret(setting: Setting, config: Config) -> Optional[Tuple[str, str]]:
+    """(what, value) when a browser-exposed setting holds a secret."""
+    text = resolve(setting.value)
+    if text is None:
+        return None
+    found = _service_role_setting(setting, config)
+    if found is not None:
+        return found[0], text
+    uri = parse_pg_uri(text)
+    if uri is not None:
+        password = resolve(uri.password) if uri.password else None
+        if _literal(password):
+            return "a database connection string with a password", text
+        return None
+    if not _literal(text) or secret_shapes().is_public_value(text):
+        return None
+    name = setting.key.strip().upper()
+    for pattern, description in secret_shapes().public_secret_names:
+        if pattern.search(name):
+            return description, text
+    for shape in secret_shapes().self_identifying:
+        if shape.name == "supabase-jwt":
+            continue  # a JWT is judged by its role above (anon keys are public by design)
+        for m in shape.regex.finditer(text):
+            if not _noise(m.group(0), shape):
+                return shape.description, text
+    return None
+
+
+@rule("CRD003")
+def secret_in_public_variable(ws: Workspace) -> Iterator[Hit]:
+    for parsed in ws.files:
+        if parsed.source.skip is not None:
+            continue
+        for setting in parsed.settings:
+            if not is_public_key(setting.key):
+                continue
+            found = _public_secret(setting, ws.config)
+            if found is None:
+                continue
+            what, text = found
+            prefix = _prefix_of(setting.key)
+            yield Hit(
+                parsed.source.path,
+                _span(setting),
+                parsed.source.app,
+                setting.key,
+                f"{setting.key} holds {what} ({redact(text)}), but the {prefix} prefix inlines it into "
+                f"code sent to every browser; rename it without the prefix, use it on the server only, "
+                f"and rotate it",
+                value=text,
+            )
+
+
+# --------------------------------------------------------------------------- other secret shapes
+
+
+def _is_compose(parsed: ParsedFile) -> bool:
+    return parsed.source.kind == "compose"
+
+
+def _compose_password_key(key: str) -> bool:
+    data = secret_shapes()
+    name = key.strip().upper()
+    return any(p.search(name) for p in data.compose_password_keys) and not any(
+        p.search(name) for p in data.compose_password_key_exclude
+    )
+
+
+def _owned_elsewhere(parsed: ParsedFile, setting: Setting, text: str, config: Config) -> bool:
+    """Settings another credentials rule judges: Supabase keys, DSNs, Compose passwords."""
+    if _is_compose(parsed) and _compose_password_key(setting.key):
+        return True  # CRD005 / CRD007
+    if parse_pg_uri(text) is not None:
+        return True  # CRD001 / CRD007
+    target = classify(setting.key, setting.value, config)
+    return target is not None and target.source == "supabase-key"  # CRD002, or public by design
+
+
+def _shape_in(key: str, text: str) -> Optional[Tuple[SecretShape, str]]:
+    for shape in secret_shapes().shapes:
+        if not shape.report or not shape.applies_to(key):
+            continue
+        for m in shape.regex.finditer(text):
+            if not _noise(m.group(0), shape):
+                return shape, m.group(0)
+    return None
+
+
+def _is_demo(text: str) -> bool:
+    return text in secret_shapes().demo_values
+
+
+@rule("CRD004")
+def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
+    raw_shapes = [s for s in secret_shapes().self_identifying if s.report]
+    for parsed in _tracked(ws):
+        source = parsed.source
+        shared = template_like(source, ws.config)
+        for setting in parsed.settings:
+            text = resolve(setting.value)
+            if text is None or _owned_elsewhere(parsed, setting, text, ws.config):
+                continue
+            found = _shape_in(setting.key, text)
+            if found is None:
+                continue
+            shape, secret = found
+            demo = _is_demo(secret)
+            if demo and shared:
+                continue
+            note = " (a value published in an upstream example)" if demo else ""
+            yield Hit(
+                source.path,
+                _span(setting),
+                source.app,
+                setting.key,
+                f"{setting.key} holds {shape.description} ({redact(secret)}){note} in a file git tracks; "
+                f"rotate it and read it from an untracked file or a secret store",
+                value=secret,
+            )
+        for shape in raw_shapes:
+            for m, span in _raw_matches(parsed, shape.regex):
+                secret = m.group(0)
+                if _noise(secret, shape) or (_is_demo(secret) and shared):
+                    continue
+                yield Hit(
+                    source.path, span, source.app, None,
+                    f"{shape.description} ({redact(secret)}) appears outside any setting (a comment or "
+                    f"text the linter does not read as a setting) in a file git tracks; remove it and rotate it",
+                    value=secret,
+                )
+
+
+# --------------------------------------------------------------------------- Compose passwords
+
+
+@dataclass(frozen=True)
+class _ComposePassword:
+    parsed: ParsedFile
+    setting: Setting
+    password: str
+    local: bool
+    default: bool
+
+
+def _group_host(env: Dict[str, Setting], key: str) -> Optional[Setting]:
+    """The HOST setting of a password's group: PGPASSWORD -> PGHOST, DB_PASSWORD -> DB_HOST."""
+    m = _PASSWORD_SUFFIX.search(key)
+    if m is None:
+        return None
+    prefix = key[: m.start()]
+    for suffix in ("HOST", "HOSTNAME"):
+        if prefix + suffix in env:
+            return env[prefix + suffix]
+    return None
+
+
+def _compose_passwords(ws: Workspace) -> Iterator[_ComposePassword]:
+    data = secret_shapes()
+    for parsed in _tracked(ws):
+        if not _is_compose(parsed):
+            continue
+        for service in parsed.services:
+            env = {s.key.strip().upper(): s for s in service.environment}
+            for setting in service.environment:
+                if not _compose_password_key(setting.key):
+                    continue
+                text = resolve(setting.value)
+                if text is None or not _literal(text) or text.lower() in data.flag_values:
+                    continue
+                default = text in data.local_default_passwords
+                if default and _is_fallback(setting.value):
+                    continue  # `${POSTGRES_PASSWORD:-postgres}`
+                host = _group_host(env, setting.key.strip().upper())
+                local = host is None or host.value is None or _local_host(host.value)
+                yield _ComposePassword(parsed, setting, text, local, default)
+
+
+def _compose_local_default(found: _ComposePassword, config: Config) -> bool:
+    return found.default and found.local and template_like(found.parsed.source, config)
+
+
+@rule("CRD005")
+def compose_literal_password(ws: Workspace) -> Iterator[Hit]:
+    for found in _compose_passwords(ws):
+        if _compose_local_default(found, ws.config):
+            continue  # CRD007
+        setting, source = found.setting, found.parsed.source
+        kind = "the well-known default password" if found.default else "a literal password"
+        yield Hit(
+            source.path,
+            _span(setting),
+            source.app,
+            setting.key,
+            f"service {setting.service} sets {setting.key} to {kind} {redact(found.password)} in a Compose "
+            f"file git tracks; use ${{{setting.key.strip()}}} (set in an untracked .env) or a "
+            f"{setting.key.strip()}_FILE secret",
+            value=found.password,
+        )
+
+
+# --------------------------------------------------------------------------- local defaults
+
+
+@rule("CRD007")
+def local_default_password(ws: Workspace) -> Iterator[Hit]:
+    for found in _dsn_passwords(ws):
+        if not _local_default(found, ws.config):
+            continue
+        source = found.parsed.source
+        yield Hit(
+            source.path,
+            found.span,
+            source.app,
+            found.key,
+            f"{found.key} uses the well-known local default password {redact(found.password)} for "
+            f"{found.where}; fine for a local database, but write it as a ${{VAR}} reference so that "
+            f"a copy pointed at a shared database cannot keep it",
+            value=found.password,
+        )
+    for cp in _compose_passwords(ws):
+        if not _compose_local_default(cp, ws.config):
+            continue
+        setting, source = cp.setting, cp.parsed.source
+        yield Hit(
+            source.path,
+            _span(setting),
+            source.app,
+            setting.key,
+            f"service {setting.service} sets {setting.key} to the well-known local default password "
+            f"{redact(cp.password)}; fine for local development, but prefer ${{{setting.key.strip()}}} "
+            f"set from an untracked .env so that the same file cannot carry it to a shared server",
+            value=cp.password,
+        )
+
+
+# --------------------------------------------------------------------------- tracked env files
+
+
+def _template_beside(ws: Workspace, source: SourceFile) -> str:
+    folder = source.path.rsplit("/", 1)[0] + "/" if "/" in source.path else ""
+    for parsed in ws.files:
+        other = parsed.source
+        if other.kind == "dotenv" and other.env == "template" and other.path.startswith(folder) and "/" not in other.path[len(folder):]:
+            return other.path
+    return folder + ".env.example"
+
+
+@rule("CRD006")
+def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
+    for parsed in ws.files:
+        source = parsed.source
+        if source.kind != "dotenv" or source.env == "template" or not source.tracked or not source.in_git:
+            continue
+        if source.path.rsplit("/", 1)[-1].lower().endswith(".vault"):
+            continue  # dotenv-vault's encrypted file is meant to be committed
+        template = _template_beside(ws, source)
+        yield Hit(
+            source.path,
+            Span(0, 0, 1, 1),
+            source.app,
+            None,
+            f"{source.path} is a real env file that git tracks (committed, or not gitignored so the "
+            f"next `git add` commits it); remove it from git, add it to .gitignore and keep a "
+            f"template such as {template} beside it",
+            value=source.path,
+        )

@@ -1,0 +1,249 @@
+"""Read the ``datasource`` blocks and ``@@schema`` attributes of a Prisma schema.
+
+A full Prisma grammar is not needed: one tokenizer regex whose *string* rule is tried
+at the same scan position as the *comment* rule, so ``"postgres://h/db"`` and ``"}"``
+stay strings and a ``//`` (or ``///`` doc comment) only starts a comment outside one.
+Prisma's grammar (prisma-engines ``datamodel.pest``) has no block comments, so ``/*``
+is ordinary text here as well. Strings follow JSON: a backslash escapes the next
+character and a raw line break ends the line, so a string still open at the end of
+its line is unterminated. A BOM is read as a space, so offsets still match the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaValue, Problem, SourceFile, Span
+from tekup_envlint.text import LineIndex
+
+UNREADABLE = "SYN007"  # an unterminated string or block
+
+_TOKEN = re.compile(
+    r"""
+    (?P<string>"(?:[^"\\\r\n]|\\[^\r\n])*")
+  | (?P<open_string>"(?:[^"\\\r\n]|\\[^\r\n])*\\?)
+  | (?P<comment>//[^\r\n]*)
+  | (?P<newline>\r\n|\r|\n)
+  | (?P<space>(?:[^\S\r\n]|\ufeff)+)      # a BOM counts as a space
+  | (?P<name>[A-Za-z0-9_][A-Za-z0-9_\-]*)
+  | (?P<punct>@@|[@{}()\[\]=,:.?!])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+#: Top-level blocks of a schema; ``type`` is also a type alias (``type A = B``).
+_BLOCKS = ("datasource", "generator", "model", "enum", "view", "type")
+
+_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def parse(source: SourceFile, text: str) -> ParsedFile:
+    """Read one ``.prisma`` file; problems are returned as data, nothing is raised."""
+    try:
+        return _Reader(source, text).read()
+    except Exception as err:  # a last resort so one odd file cannot stop a whole run
+        span = LineIndex(text).span(0, 0)
+        message = f"could not read the Prisma schema ({type(err).__name__}: {err})"
+        return ParsedFile(source=source, text=text, problems=(Problem(UNREADABLE, message, span),))
+
+
+def tokenize(text: str) -> List[_Token]:
+    """Every token of the text, comments and whitespace included."""
+    return [_Token(m.lastgroup or "other", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def unescape(body: str) -> str:
+    """A Prisma (JSON) string's content without its escapes; unknown escapes are kept."""
+    if "\\" not in body:
+        return body
+    out: List[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\" or i + 1 >= len(body):
+            out.append(ch)
+            i += 1
+            continue
+        code = body[i + 1]
+        if code in _JSON_ESCAPES:
+            out.append(_JSON_ESCAPES[code])
+            i += 2
+        elif code == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", body[i + 2:i + 6]):
+            out.append(chr(int(body[i + 2:i + 6], 16)))
+            i += 6
+        else:
+            out.append(body[i:i + 2])
+            i += 2
+    return "".join(out)
+
+
+class _Reader:
+    def __init__(self, source: SourceFile, text: str) -> None:
+        self.source = source
+        self.text = text
+        self.lines = LineIndex(text)
+        self.problems: List[Problem] = []
+        # Only tokens that carry meaning: comments and spaces are dropped, line breaks kept.
+        self.tokens = [t for t in tokenize(text) if t.kind not in ("comment", "space")]
+
+    def _span(self, start: int, end: int) -> Span:
+        return self.lines.span(start, end)
+
+    def read(self) -> ParsedFile:
+        for token in self.tokens:
+            if token.kind == "open_string":
+                self.problems.append(Problem(
+                    UNREADABLE,
+                    "unterminated string: the closing '\"' is missing before the end of the line",
+                    self._span(token.start, token.end),
+                ))
+        datasources: List[PrismaDatasource] = []
+        toks = self.tokens
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if tok.kind == "name" and tok.text in _BLOCKS and self._starts_line(i):
+                name_at = self._next(i + 1)
+                brace_at = self._next(name_at + 1) if name_at < len(toks) else len(toks)
+                if (
+                    name_at < len(toks) and toks[name_at].kind == "name"
+                    and brace_at < len(toks) and toks[brace_at].text == "{"
+                ):
+                    close, statements = self._block(brace_at + 1)
+                    if close is None:
+                        self.problems.append(Problem(
+                            UNREADABLE,
+                            f"{tok.text} block {toks[name_at].text!r} is never closed: '}}' is missing",
+                            self._span(tok.start, toks[brace_at].end),
+                        ))
+                        end = len(self.text)
+                        i = len(toks)
+                    else:
+                        end = toks[close].end
+                        i = close + 1
+                    if tok.text == "datasource":
+                        datasources.append(self._datasource(toks[name_at].text, tok.start, end, statements))
+                    continue
+            i += 1
+        self.problems.sort(key=lambda p: (p.span.start, p.code))
+        return ParsedFile(
+            source=self.source,
+            text=self.text,
+            datasources=tuple(datasources),
+            model_schemas=self._model_schemas(),
+            problems=tuple(self.problems),
+        )
+
+    def _starts_line(self, i: int) -> bool:
+        return i == 0 or self.tokens[i - 1].kind == "newline"
+
+    def _next(self, i: int) -> int:
+        """Index of the next token that is not a line break (len(tokens) if none)."""
+        while i < len(self.tokens) and self.tokens[i].kind == "newline":
+            i += 1
+        return i
+
+    def _block(self, i: int) -> Tuple[Optional[int], List[List[_Token]]]:
+        """Statements of a block body, split at line breaks outside brackets.
+
+        Returns the index of the closing ``}`` (None when missing) and the statements.
+        A ``}`` closes the block outside brackets, or at the start of a line even
+        inside them, so one unbalanced ``(`` cannot swallow the rest of the file.
+        """
+        toks = self.tokens
+        depth = 0
+        statements: List[List[_Token]] = []
+        current: List[_Token] = []
+        line_start = True
+        while i < len(toks):
+            tok = toks[i]
+            if tok.kind == "newline":
+                line_start = True
+                if depth == 0 and current:
+                    statements.append(current)
+                    current = []
+                i += 1
+                continue
+            if tok.text == "}" and (depth == 0 or line_start):
+                if current:
+                    statements.append(current)
+                return i, statements
+            if tok.text in ("(", "["):
+                depth += 1
+            elif tok.text in (")", "]"):
+                depth = max(0, depth - 1)
+            current.append(tok)
+            line_start = False
+            i += 1
+        if current:
+            statements.append(current)
+        return None, statements
+
+    def _datasource(self, name: str, start: int, end: int, statements: List[List[_Token]]) -> PrismaDatasource:
+        fields: Dict[str, List[_Token]] = {}
+        for statement in statements:
+            if len(statement) >= 2 and statement[0].kind == "name" and statement[1].text == "=":
+                fields[statement[0].text] = statement[2:]  # Prisma rejects repeats; the last is kept
+        provider = None
+        provider_tokens = fields.get("provider") or []
+        if provider_tokens and provider_tokens[0].kind in ("string", "open_string"):
+            provider = self._string(provider_tokens[0])
+        schemas: Tuple[Tuple[str, Span], ...] = ()
+        if "schemas" in fields:
+            schemas = tuple(
+                (self._string(t), self._content_span(t))
+                for t in fields["schemas"] if t.kind in ("string", "open_string")
+            )
+        return PrismaDatasource(
+            name=name,
+            span=self._span(start, end),
+            provider=provider,
+            url=self._value(fields.get("url")),
+            direct_url=self._value(fields.get("directUrl")),
+            schemas=schemas,
+        )
+
+    def _value(self, tokens: Optional[List[_Token]]) -> Optional[PrismaValue]:
+        """``env("NAME")`` or a string literal; anything else keeps only its span."""
+        if not tokens:
+            return None
+        span = self._span(tokens[0].start, tokens[-1].end)
+        kinds = [t.kind for t in tokens]
+        texts = [t.text for t in tokens]
+        if kinds[0] in ("string", "open_string") and len(tokens) == 1:
+            return PrismaValue(env=None, literal=self._string(tokens[0]), span=span)
+        if texts[:2] == ["env", "("] and len(tokens) == 4 and kinds[2] == "string" and texts[3] == ")":
+            return PrismaValue(env=self._string(tokens[2]), literal=None, span=span)
+        return PrismaValue(env=None, literal=None, span=span)
+
+    def _string(self, token: _Token) -> str:
+        body = token.text[1:-1] if token.kind == "string" else token.text[1:]
+        return unescape(body)
+
+    def _content_span(self, token: _Token) -> Span:
+        """A string's text between its quotes."""
+        end = token.end - 1 if token.kind == "string" else token.end
+        return self._span(token.start + 1, end)
+
+    def _model_schemas(self) -> Tuple[Tuple[str, Span], ...]:
+        """Every ``@@schema("x")``, with the span of ``x`` (commented ones are gone already)."""
+        toks = self.tokens
+        found: List[Tuple[str, Span]] = []
+        for i in range(len(toks) - 3):
+            if (
+                toks[i].text == "@@" and toks[i + 1].text == "schema" and toks[i + 2].text == "("
+                and toks[i + 3].kind in ("string", "open_string")
+            ):
+                found.append((self._string(toks[i + 3]), self._content_span(toks[i + 3])))
+        return tuple(found)

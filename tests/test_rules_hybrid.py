@@ -1,0 +1,168 @@
+"""Hybrid, legacy and strategy rules, each positive and negative, with exact positions."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from tekup_envlint.config import DEFAULT
+
+from conftest import lint
+
+PRIMARY = "oaevagdgrasfppbrxbey"
+LEGACY = "twaoebtlusudzxshjral"
+DOCKER_DSN = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
+POOLER_DSN = f"postgresql://postgres.{PRIMARY}:${{DB_PASSWORD}}@aws-1-eu-central-1.pooler.supabase.com:5432/postgres"
+
+
+def jwt(payload: dict) -> str:
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk"
+
+
+def positions(findings, code):
+    return [(f.path, f.line, f.column, f.key) for f in findings if f.code == code]
+
+
+def test_both_providers_in_one_file(tree) -> None:
+    root = tree({
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n\nDATABASE_URL={DOCKER_DSN}?schema=billy\n",
+    })
+    found = [f for f in lint(root, select="HYB001")]
+    assert positions(found, "HYB001") == [
+        ("apps/billy/.env", 1, 14, "SUPABASE_URL"),
+        ("apps/billy/.env", 3, 14, "DATABASE_URL"),
+    ]
+    assert "DATABASE_URL (apps/billy/.env:3)" in found[0].message
+    assert "Docker PostgreSQL" in found[0].message and "Supabase project" in found[1].message
+    assert all(f.app == "apps/billy" and f.severity == "error" and f.category == "hybrid" for f in found)
+
+
+def test_template_on_supabase_and_env_on_docker(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": f"DATABASE_URL={POOLER_DSN}\n",
+        "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
+    })
+    assert positions(lint(root, select="HYB001"), "HYB001") == [
+        ("apps/a/.env", 1, 14, "DATABASE_URL"),
+        ("apps/a/.env.example", 1, 14, "DATABASE_URL"),
+    ]
+
+
+def test_template_against_compose_service_of_same_app(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": f"DATABASE_URL={POOLER_DSN}\n",
+        "apps/a/compose.yaml": "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PW}\n",
+    })
+    found = positions(lint(root, select="HYB001"), "HYB001")
+    assert ("apps/a/compose.yaml", 2, 3, "db") in found
+    assert ("apps/a/.env.example", 1, 14, "DATABASE_URL") in found
+
+
+def test_environments_that_differ_are_not_hybrid(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.development": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/.env.production": f"DATABASE_URL={POOLER_DSN}\nSUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_environment_file_overrides_dotenv_key_by_key(tree) -> None:
+    base = {"apps/a/package.json": "{}", "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n"}
+    # .env.production replaces DATABASE_URL: production sees only Supabase
+    overridden = tree(dict(base, **{"apps/a/.env.production": f"DATABASE_URL={POOLER_DSN}\n"}))
+    assert positions(lint(overridden, select="HYB001"), "HYB001") == []
+
+
+def test_environment_file_adding_a_second_provider(tmp_path: Path) -> None:
+    from conftest import write_tree
+
+    root = write_tree(tmp_path, {
+        "apps/a/package.json": "{}",
+        "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/.env.production": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+    })
+    assert positions(lint(root, select="HYB001"), "HYB001") == [
+        ("apps/a/.env", 1, 14, "DATABASE_URL"),
+        ("apps/a/.env.production", 1, 14, "SUPABASE_URL"),
+    ]
+
+
+def test_placeholders_and_references_are_not_providers(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": f"SUPABASE_URL=your_supabase_url\nSUPABASE_ANON_KEY=your_supabase_anon_key\nDATABASE_URL={DOCKER_DSN}\nDIRECT_URL=${{DATABASE_URL}}\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_apps_are_judged_apart(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/b/package.json": "{}",
+        "apps/b/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_legacy_project_in_every_form(tree) -> None:
+    key = jwt({"iss": "supabase", "ref": LEGACY, "role": "anon", "iat": 1, "exp": 4102444800})
+    root = tree({
+        "apps/vault/package.json": "{}",
+        "apps/vault/.env.example": (
+            f"SUPABASE_URL=https://{LEGACY}.supabase.co\n"
+            f"SUPABASE_ANON_KEY={key}\n"
+            f"DATABASE_URL=postgresql://postgres.{LEGACY}:${{PW}}@aws-0-eu-west-1.pooler.supabase.com:6543/postgres\n"
+            f"DIRECT_URL=postgresql://postgres:${{PW}}@db.{LEGACY}.supabase.co:5432/postgres\n"
+        ),
+    })
+    assert [(f.line, f.column) for f in lint(root, select="HYB002")] == [(1, 14), (2, 19), (3, 14), (4, 12)]
+
+
+def test_primary_project_is_not_legacy(tree) -> None:
+    root = tree({".env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n"})
+    assert lint(root, select="HYB002") == []
+
+
+def test_legacy_projects_are_configurable(tree) -> None:
+    from tekup_envlint.config import SupabaseProject
+
+    root = tree({".env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n"})
+    config = replace(DEFAULT, legacy=(SupabaseProject(ref=PRIMARY),), primary=SupabaseProject(ref="a" * 20))
+    assert [f.code for f in lint(root, config, select="HYB002")] == ["HYB002"]
+
+
+def test_strategy_supabase_keeps_docker_for_local_files(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.local": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/compose.yaml": "services:\n  db:\n    image: postgres:16\n",
+        "apps/a/.env.production": f"DATABASE_URL={DOCKER_DSN}\n",
+    })
+    config = replace(DEFAULT, strategy="supabase")
+    assert positions(lint(root, config, select="STR001"), "STR001") == [("apps/a/.env.production", 1, 14, "DATABASE_URL")]
+
+
+def test_strategy_docker_refuses_supabase_in_production(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.production": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nDATABASE_URL={DOCKER_DSN}\n",
+    })
+    config = replace(DEFAULT, strategy="docker")
+    found = lint(root, config, select="STR001")
+    assert positions(found, "STR001") == [("apps/a/.env.production", 1, 14, "SUPABASE_URL")]
+    assert "strategy is docker" in found[0].message
+
+
+def test_no_strategy_no_strategy_findings(tree) -> None:
+    root = tree({"apps/a/package.json": "{}", "apps/a/.env.production": f"DATABASE_URL={DOCKER_DSN}\n"})
+    assert lint(root, select="STR001") == []
