@@ -180,9 +180,9 @@ def _map(args: argparse.Namespace) -> int:
 
         output = map_report(workspace)
     else:
-        from tekup_envlint.report.text import map_lines, render
+        from tekup_envlint.report.text import map_table
 
-        output = render(map_lines(workspace), _color(args))
+        output = map_table(workspace, _color(args))
     sys.stdout.write(_redactor(workspace).scrub(output))
     return EXIT_OK
 

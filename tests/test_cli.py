@@ -74,8 +74,9 @@ def test_map_json_validates_and_lists_targets(capsys) -> None:
 def test_map_text_marks_hybrid_apps(capsys) -> None:
     code, out, _ = run(capsys, "map", str(EXAMPLE), "--no-color")
     assert code == 0
-    assert "apps/production/tekup-billy  HYBRID: docker + supabase" in out
-    assert "apps/production/tekup-billy/.env:11" in out
+    billy = out[out.index("apps/production/tekup-billy"):out.index("apps/production/tekup-database")]
+    assert "HYBRID: docker + supabase" in billy and ".env:11 DATABASE_URL" in billy
+    assert "HYBRID" not in out[out.index("apps/web/rendetalje-os"):]
 
 
 def test_clean_repo_exits_zero(tmp_path: Path, capsys) -> None:

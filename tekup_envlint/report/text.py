@@ -85,35 +85,45 @@ def check_lines(
     return out
 
 
-def map_lines(workspace: Workspace) -> List[Line]:
-    """The per-app connection map the survey drew by hand."""
-    out: List[Line] = []
-    for app in workspace.apps.values():
-        if not app.connections:
-            continue
+MAP_KINDS = ("supabase", "docker", "legacy-vault", "supabase-local", "other", "placeholder", "unresolved")
+
+
+def _relative(path: str, app: str) -> str:
+    return path[len(app) + 1:] if app != "." and path.startswith(app + "/") else path
+
+
+def map_table(workspace: Workspace, color: bool) -> str:
+    """The per-app connection map the survey drew by hand: apps against target kinds.
+
+    Each cell lists the settings of that kind as `file:line KEY`, the file relative to the
+    app. Always drawn with rich (this is not the pre-commit path).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    apps = [a for a in workspace.apps.values() if a.connections]
+    if not apps:
+        return "No database connections found.\n"
+    kinds = [k for k in MAP_KINDS if any(c.target.kind == k for a in apps for c in a.connections)]
+    table = Table(show_lines=True, title="Database connections per app")
+    table.add_column("app", style="bold", no_wrap=True)
+    for kind in kinds:
+        table.add_column(KIND_LABEL[kind] if kind != "legacy-vault" else "legacy project")
+    for app in apps:
         providers = sorted({c.provider for c in app.connections if c.provider})
-        flag = ("  HYBRID: " + " + ".join(providers), "bold red") if len(providers) > 1 else ("", "")
-        out.append([(app.root, "bold underline"), flag])
-        by_kind: Dict[str, List[str]] = {}
-        for c in app.connections:
-            t = c.target
-            detail = ""
-            if t.host and t.source != "supabase-url":
-                detail = f"{t.host}:{t.port}" if t.port else t.host
-                detail += f"/{t.database}" if t.database else ""
-                detail += f"?schema={t.schema}" if t.schema else ""
-            elif t.project_ref:
-                detail = t.project_ref
-            if t.role:
-                detail += f" role={t.role}"
-            by_kind.setdefault(t.kind, []).append(
-                f"{c.key} = {detail}".rstrip(" =") + f"   {c.file.source.path}:{c.span.line} [{c.file.source.env}]"
-            )
-        for kind, entries in by_kind.items():
-            out.append([(f"  {KIND_LABEL.get(kind, kind)}", "bold")])
-            for entry in entries:
-                out.append([(f"    {entry}", "")])
-        out.append([])
-    if not out:
-        out.append([("No database connections found.", "bold")])
-    return out
+        label = app.root + ("\nHYBRID: " + " + ".join(providers) if len(providers) > 1 else "")
+        cells = []
+        for kind in kinds:
+            entries = [
+                f"{_relative(c.file.source.path, app.root)}:{c.span.line} {c.key}"
+                for c in app.connections if c.target.kind == kind
+            ]
+            cells.append("\n".join(entries))
+        table.add_row(label, *cells, style="red" if len(providers) > 1 else None)
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=240 if not color else None,
+                      highlight=False)
+    console.print(table)
+    return buffer.getvalue()
