@@ -12,6 +12,10 @@ from typing import Dict, Literal, Optional, Tuple
 Severity = Literal["info", "warning", "error"]
 
 
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
 @dataclass(frozen=True)
 class SupabaseProject:
     ref: str

@@ -12,15 +12,11 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from tekup_envlint.catalogue import load_toml, unknown_selectors
-from tekup_envlint.config import DEFAULT, Config
+from tekup_envlint.config import DEFAULT, Config, ConfigError
 
 SECTION = "tool.tekup-envlint"
 # fields written as TOML tables but kept as ordered pairs
 _PAIR_FIELDS = ("app_schemas", "severity", "environments")
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used; the message names the file and the key."""
 
 
 def find(start: Path) -> Optional[Path]:

@@ -192,6 +192,10 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
             if prefixes:
                 paths = [p for p in paths if p.startswith(prefixes)]
 
+    # files the config names are taken whatever their names (the Docker database's Compose
+    # file, the Prisma schema that declares the schemas)
+    named = [p for p in (config.docker.compose_file, config.prisma_schema) if p]
+    paths = paths + [p for p in named if p not in paths and (root / p).is_file()]
     manifest_dirs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] in MANIFESTS}
     root_real = os.path.realpath(root)
     found: Dict[str, SourceFile] = {}
@@ -199,6 +203,8 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
         parts = path.split("/")
         name, parent = parts[-1], parts[-2] if len(parts) > 1 else ""
         kind = file_kind(name, parent)
+        if path in named:
+            kind = "compose" if path == config.docker.compose_file else "prisma"
         if kind is None or path in found:
             continue
         if any(part in SKIP_DIRS for part in parts[:-1]):

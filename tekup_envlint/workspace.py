@@ -5,12 +5,12 @@ Built once per run from parsed files; checks only read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint.classify import classify, classify_pg_vars, classify_service
-from tekup_envlint.config import Config
+from tekup_envlint.config import Config, ConfigError
 from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
 
 PROVIDER_OF_KIND = {
@@ -102,7 +102,43 @@ def _connections(parsed: ParsedFile, config: Config) -> List[Connection]:
     return found
 
 
+def _published_port(service: ComposeService) -> Optional[int]:
+    """The host port a service publishes for PostgreSQL's 5432 (`"5433:5432"` -> 5433)."""
+    for text, _ in service.ports:
+        parts = text.split("/")[0].split(":")
+        if len(parts) >= 2 and parts[-1] == "5432" and parts[-2].isdigit():
+            return int(parts[-2])
+    return None
+
+
+def resolve_config(config: Config, files: List[ParsedFile]) -> Config:
+    """Fill what the config says to read from files: the Docker database from its Compose service."""
+    docker = config.docker
+    if not docker.compose_file:
+        return config
+    where = f"{config.source or 'config'}: key `docker.compose-file`"
+    parsed = next((f for f in files if f.source.path == docker.compose_file), None)
+    if parsed is None:
+        raise ConfigError(f"{where}: {docker.compose_file} was not found under the root")
+    for service in parsed.services:
+        if docker.service not in (None, service.name):
+            continue
+        target = classify_service(service, config)
+        if target is None:
+            continue
+        return replace(config, docker=replace(
+            docker,
+            user=target.user or docker.user,
+            database=target.database or docker.database,
+            image=service.image or docker.image,
+            port=_published_port(service) or docker.port,
+        ))
+    wanted = f"a PostgreSQL service named {docker.service}" if docker.service else "a PostgreSQL service"
+    raise ConfigError(f"{where}: {docker.compose_file} has no {wanted}")
+
+
 def build(root: Path, config: Config, files: List[ParsedFile]) -> Workspace:
+    config = resolve_config(config, files)
     apps: Dict[str, App] = {}
     for parsed in files:
         app = apps.setdefault(parsed.source.app, App(parsed.source.app))

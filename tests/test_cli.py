@@ -164,3 +164,36 @@ def test_path_outside_root_is_usage_error(tmp_path: Path, capsys, monkeypatch) -
     monkeypatch.chdir(tmp_path / "repo")
     code, _, err = run(capsys, "check", str(tmp_path / "other/.env"))
     assert code == 2 and "outside the repository root" in err
+
+
+def test_docker_database_read_from_its_compose_service(tmp_path: Path) -> None:
+    from tekup_envlint import engine
+    from tekup_envlint.config_file import load
+
+    write_tree(tmp_path, {
+        ".tekup-envlint.toml": '[docker]\ncompose-file = "infra/db.yml"\nservice = "pg"\n',
+        "infra/db.yml": "services:\n  pg:\n    image: postgres:16\n    ports: ['5433:5432']\n"
+                        "    environment:\n      POSTGRES_USER: app\n      POSTGRES_DB: appdb\n",
+    })
+    result = engine.run(tmp_path, load(tmp_path))
+    docker = result.workspace.config.docker
+    assert (docker.user, docker.database, docker.port, docker.image) == ("app", "appdb", 5433, "postgres:16")
+
+
+def test_docker_compose_file_that_is_missing_is_a_config_error(tmp_path: Path, capsys) -> None:
+    write_tree(tmp_path, {".tekup-envlint.toml": '[docker]\ncompose-file = "nope.yml"\n', ".env": "A=1\n"})
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2 and "docker.compose-file" in err and ".tekup-envlint.toml" in err
+
+
+def test_declared_schemas_read_from_the_configured_prisma_file(tmp_path: Path) -> None:
+    from tekup_envlint import engine
+    from tekup_envlint.config_file import load
+
+    write_tree(tmp_path, {
+        ".tekup-envlint.toml": 'prisma-schema = "db/main.prisma"\nschemas = []\n',
+        "db/main.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n'
+                          '  schemas = ["sales", "ops"]\n}\n',
+    })
+    result = engine.run(tmp_path, load(tmp_path))
+    assert result.workspace.declared_schemas() == {"sales", "ops"}
