@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import List, Optional, Tuple
 
@@ -28,22 +29,16 @@ def decode(data: bytes) -> Tuple[Optional[str], Optional[str]]:
         return None, f"is not valid UTF-8 (byte offset {err.start})"
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 class LineIndex:
     """Maps offsets of a text to 1-based (line, column). Lines end at LF, CR LF or a lone CR."""
 
     def __init__(self, text: str) -> None:
-        starts: List[int] = [0]
-        i, n = 0, len(text)
-        while i < n:
-            ch = text[i]
-            if ch == "\n":
-                starts.append(i + 1)
-            elif ch == "\r":
-                if i + 1 < n and text[i + 1] == "\n":
-                    i += 1
-                starts.append(i + 1)
-            i += 1
-        self._starts = starts
+        self.starts: List[int] = [0]
+        self.starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
+        self._starts = self.starts
 
     def position(self, offset: int) -> Tuple[int, int]:
         line = bisect_right(self._starts, offset)

@@ -802,11 +802,3 @@ def test_never_raises_and_spans_hold(text: str) -> None:
 @given(_ARBITRARY)
 def test_arbitrary_text_matches_python_dotenv(text: str) -> None:
     assert_matches_oracle(text)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="a\r\n\u2028\x85", max_size=30), st.data())
-def test_fast_line_index_agrees_with_line_index(text: str, data: st.DataObject) -> None:
-    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
-    span = dotenv_parser._span(dotenv_parser._line_starts(text), offset, offset)
-    assert (span.line, span.column) == LineIndex(text).position(offset)

@@ -31,7 +31,7 @@ from bisect import bisect_right
 from typing import List, Optional, Tuple
 
 from tekup_envlint.models import ParsedFile, Problem, SourceFile, Setting, Span
-from tekup_envlint.text import BOM
+from tekup_envlint.text import BOM, LineIndex
 
 __all__ = ["parse"]
 
@@ -54,7 +54,6 @@ _TO_LINE_END = re.compile(r"[^\r\n]*")
 #   (?:[^\S\r\n]*#[^\r\n]*)?  [^\S\r\n]*(?:\r\n|\n|\r|$)
 _COMMENT_AND_END_OF_LINE = re.compile(r"(?:[^\S\r\n]*#[^\r\n]*)?[^\S\r\n]*(?:\r\n|\n|\r|$)")
 _REST_OF_LINE = re.compile(r"[^\r\n]*(?:\r|\n|\r\n)?")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DOUBLE_QUOTE_ESCAPES = re.compile(r"\\[\\'\"abfnrtv]")
 _SINGLE_QUOTE_ESCAPES = re.compile(r"\\[\\']")
 _ESCAPED = {
@@ -76,17 +75,6 @@ _SYN_INVALID = "SYN001"
 _SYN_UNTERMINATED = "SYN002"
 _SKIPS = "python-dotenv skips this entry"
 _QUOTE_NAMES = {'"': "double", "'": "single"}
-
-
-def _line_starts(text: str) -> List[int]:
-    """Offsets where lines start, as ``LineIndex`` counts them, found with one regex scan.
-
-    ``LineIndex`` walks the text a character at a time, which alone takes most of the
-    time budget on a large file; the test suite checks that both agree.
-    """
-    starts = [0]
-    starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-    return starts
 
 
 def _span(starts: List[int], start: int, end: int) -> Span:
@@ -176,7 +164,7 @@ def _scan(text: str) -> Tuple[List[Setting], List[Problem]]:
     Written as a single loop with local names because it runs once per line of every
     dotenv file in a monorepo; the rare error paths live in ``_Problems``.
     """
-    starts = _line_starts(text)
+    starts = LineIndex(text).starts
     body_start = 1 if text.startswith(BOM) else 0
     problems = _Problems(text, starts, body_start)
     settings: List[Setting] = []
