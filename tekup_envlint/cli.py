@@ -135,12 +135,6 @@ def _color(args: argparse.Namespace) -> bool:
     )
 
 
-def _redactor(workspace):
-    from tekup_envlint.redact import Redactor, secrets_in
-
-    return Redactor(s for _, setting in workspace.settings() for s in secrets_in(setting.key, setting.value))
-
-
 def _check(args: argparse.Namespace) -> int:
     from tekup_envlint import engine
 
@@ -150,7 +144,6 @@ def _check(args: argparse.Namespace) -> int:
     result = engine.run(root, config, scope)
     findings = engine.restrict(result.findings, only) if only is not None else result.findings
     files = {f.source.path: f for f in result.workspace.files}
-    redactor = _redactor(result.workspace)
     if args.format == "json":
         from tekup_envlint.catalogue import catalogue
         from tekup_envlint.report.json import check_report
@@ -160,8 +153,8 @@ def _check(args: argparse.Namespace) -> int:
     else:
         from tekup_envlint.report.text import check_lines, render
 
-        output = render(check_lines(findings, files, len(files), redactor.scrub), _color(args))
-    sys.stdout.write(redactor.scrub(output))
+        output = render(check_lines(findings, files, len(files), result.redactor.scrub), _color(args))
+    sys.stdout.write(output)
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if engine.failing(findings, config.fail_on) else EXIT_OK
@@ -183,7 +176,7 @@ def _map(args: argparse.Namespace) -> int:
         from tekup_envlint.report.text import map_table
 
         output = map_table(workspace, _color(args))
-    sys.stdout.write(_redactor(workspace).scrub(output))
+    sys.stdout.write(output)  # the map holds no values, only where settings point
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from tekup_envlint.config import Config
 from tekup_envlint.discovery import discover
 from tekup_envlint.models import Finding, Hit, ParsedFile
 from tekup_envlint.parsers import read
+from tekup_envlint.redact import Redactor, secrets_in
 from tekup_envlint.workspace import Workspace, build
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -25,6 +26,7 @@ class Result:
     root: Path
     workspace: Workspace
     findings: List[Finding]
+    redactor: Redactor  # knows every literal secret of the workspace, for code frames
 
 
 def fingerprint(code: str, path: str, key: Optional[str], value: Optional[str]) -> str:
@@ -47,22 +49,30 @@ def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None
     return [read(root, source, config.max_file_size) for source in discover(root, config, scope)]
 
 
-def run_checks(workspace: Workspace, config: Config) -> List[Finding]:
+def workspace_redactor(workspace: Workspace) -> Redactor:
+    """A redactor that knows every literal secret any setting of the workspace holds."""
+    return Redactor(s for _, setting in workspace.settings() for s in secrets_in(setting.key, setting.value))
+
+
+def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor] = None) -> List[Finding]:
+    """Run the selected checks; messages are scrubbed of secrets before they leave the core."""
     from tekup_envlint.checks import load
 
     registry = load()
     rules = catalogue()
+    scrub = (redactor or workspace_redactor(workspace)).scrub
     findings: List[Finding] = []
     for code in select_codes(config.select, config.ignore):
         rule = rules[code]
         check = registry[code]
         for hit in check(workspace):
-            findings.append(_finding(code, rule.category, severity_for(code, rule.severity, config), hit))
+            severity = severity_for(code, rule.severity, config)
+            findings.append(_finding(code, rule.category, severity, hit, scrub(hit.message)))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return _dedupe(findings)
 
 
-def _finding(code: str, category: str, severity: str, hit: Hit) -> Finding:
+def _finding(code: str, category: str, severity: str, hit: Hit, message: str) -> Finding:
     return Finding(
         code=code,
         category=category,
@@ -72,7 +82,7 @@ def _finding(code: str, category: str, severity: str, hit: Hit) -> Finding:
         column=hit.span.column,
         app=hit.app,
         key=hit.key,
-        message=hit.message,
+        message=message,
         fix=hit.fix,
         fingerprint=fingerprint(code, hit.path, hit.key, hit.value),
     )
@@ -90,7 +100,9 @@ def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> Re
     root = root.resolve()
     files = load_files(root, config, scope)
     workspace = build(root, config, files)
-    return Result(root=root, workspace=workspace, findings=run_checks(workspace, config))
+    redactor = workspace_redactor(workspace)
+    findings = run_checks(workspace, workspace.config, redactor)
+    return Result(root=root, workspace=workspace, findings=findings, redactor=redactor)
 
 
 def failing(findings: Sequence[Finding], fail_on: str) -> bool:

@@ -1,4 +1,5 @@
 """Reporters turn findings and maps into text for people or JSON for machines.
 
-Every reporter returns a string; the CLI scrubs it of known secrets and prints it.
+Every reporter returns a string for the CLI to print. Finding messages arrive already
+scrubbed of secrets by the engine; the text reporter scrubs its code frames itself.
 """
