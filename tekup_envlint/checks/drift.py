@@ -1,0 +1,296 @@
+"""Drift: env files that have grown apart from their template, from each other or from Compose."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+
+from tekup_envlint.catalogue import catalogue
+from tekup_envlint.checks import rule
+from tekup_envlint.models import Hit, Interpolation, ParsedFile, Setting, SourceFile
+from tekup_envlint.workspace import App, Workspace
+
+# Interpolations that fail without a value: no operator (`${VAR}`, `$VAR`) or "required".
+_NO_DEFAULT = ("", ":?", "?")
+_MAX_PLACES = 3
+
+
+def _dotenvs(app: App) -> List[ParsedFile]:
+    return [f for f in app.files if f.source.kind == "dotenv"]
+
+
+def _split(app: App) -> Tuple[List[ParsedFile], List[ParsedFile]]:
+    """(templates, real env files) of an app: dotenv files only."""
+    files = _dotenvs(app)
+    return [f for f in files if f.source.env == "template"], [f for f in files if f.source.env != "template"]
+
+
+def _first_settings(parsed: ParsedFile) -> Dict[str, Setting]:
+    """Each key's first setting in a file, in file order."""
+    found: Dict[str, Setting] = {}
+    for setting in parsed.settings:
+        found.setdefault(setting.key, setting)
+    return found
+
+
+def _keys(files: Sequence[ParsedFile]) -> Set[str]:
+    return {s.key for f in files for s in f.settings}
+
+
+def _places(paths: Sequence[str]) -> str:
+    shown = list(paths[:_MAX_PLACES])
+    rest = len(paths) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
+
+
+def _hit(parsed: ParsedFile, setting: Setting, message: str, value: Optional[str] = None) -> Hit:
+    span = setting.value_span or setting.key_span
+    return Hit(parsed.source.path, span, parsed.source.app, setting.key, message, value=value)
+
+
+# --------------------------------------------------------------------------- DRF001, DRF002
+
+
+@rule("DRF001")
+def missing_from_template(ws: Workspace) -> Iterator[Hit]:
+    for app in ws.apps.values():
+        templates, reals = _split(app)
+        if not templates:
+            continue
+        documented = _keys(templates)
+        names = _places([t.source.path for t in templates])
+        for parsed in reals:
+            for key, setting in _first_settings(parsed).items():
+                if key not in documented:
+                    yield _hit(
+                        parsed,
+                        setting,
+                        f"{key} is set here but missing from the template ({names}); add it there "
+                        f"with a placeholder value so that a fresh checkout knows it is needed",
+                        value=key,
+                    )
+
+
+@rule("DRF002")
+def missing_from_real(ws: Workspace) -> Iterator[Hit]:
+    for app in ws.apps.values():
+        templates, reals = _split(app)
+        if not reals:
+            continue
+        present = _keys(reals)
+        names = _places([r.source.path for r in reals])
+        for parsed in templates:
+            for key, setting in _first_settings(parsed).items():
+                if key not in present:
+                    yield _hit(
+                        parsed,
+                        setting,
+                        f"{key} is in the template but in none of the app's env files ({names}); "
+                        f"either a file lacks it or the template documents a setting nobody uses",
+                        value=key,
+                    )
+
+
+# --------------------------------------------------------------------------- DRF003
+
+
+@rule("DRF003")
+def duplicate_key(ws: Workspace) -> Iterator[Hit]:
+    for parsed in ws.files:
+        if parsed.source.kind != "dotenv":
+            continue
+        # A bare `KEY` (no "=") sets nothing that all readers agree on; only assignments count.
+        assigned = [s for s in parsed.settings if s.value is not None]
+        last: Dict[str, Setting] = {}
+        for setting in assigned:
+            last[setting.key] = setting
+        seen: Dict[str, Setting] = {}
+        for setting in assigned:
+            previous = seen.get(setting.key)
+            seen[setting.key] = setting
+            if previous is None:
+                continue
+            winner = last[setting.key]
+            same = "the same value as" if previous.value == setting.value else "a different value from"
+            wins = "this one" if winner is setting else f"line {winner.key_span.line}"
+            yield _hit(
+                parsed,
+                setting,
+                f"{setting.key} is set again here with {same} line {previous.key_span.line}; "
+                f"python-dotenv, Compose and Node's dotenv all keep the last value ({wins}), so "
+                f"the earlier line is dead",
+                value=setting.value,
+            )
+
+
+# --------------------------------------------------------------------------- DRF004
+
+
+def _shell_variables() -> FrozenSet[str]:
+    """Variables every shell exports, from the DRF004 entry of `rules/drift.toml`."""
+    entry = catalogue().get("DRF004")
+    names = entry.extra.get("shell_variables", []) if entry is not None else []
+    return frozenset(str(n) for n in names)
+
+
+def _inside_root(rel: str) -> bool:
+    return rel != ".." and not rel.startswith("../") and not posixpath.isabs(rel)
+
+
+def _resolves_inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return True
+
+
+class _EnvKeys:
+    """Keys of dotenv files by repo-relative path: parsed ones from the workspace, others read."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.parsed = {f.source.path: f for f in ws.files}
+        self.cache: Dict[str, Optional[Set[str]]] = {}
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.parsed or (_inside_root(rel) and (self.ws.root / rel).is_file())
+
+    def keys(self, rel: str) -> Optional[Set[str]]:
+        """The keys a file sets; an empty set when it is absent; None when it cannot be read."""
+        if rel in self.cache:
+            return self.cache[rel]
+        found: Optional[Set[str]]
+        parsed = self.parsed.get(rel)
+        if parsed is not None:
+            unreadable = parsed.source.skip is not None or (not parsed.text and bool(parsed.problems))
+            found = None if unreadable else {s.key for s in parsed.settings}
+        elif not _inside_root(rel):
+            found = None
+        else:
+            path = self.ws.root / rel
+            if not path.exists():
+                found = set()
+            elif not _resolves_inside(self.ws.root, path):
+                found = None  # a symlink out of the scanned tree is never read
+            else:
+                from tekup_envlint.parsers import read
+
+                source = SourceFile(path=rel, kind="dotenv", app=".", env="default", tracked=True)
+                data = read(self.ws.root, source, self.ws.config.max_file_size)
+                found = None if not data.text and data.problems else {s.key for s in data.settings}
+        self.cache[rel] = found
+        return found
+
+
+def _join(folder: str, path: str) -> str:
+    """A path relative to a Compose file's folder as a normalised repo-relative path."""
+    return posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
+
+
+def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
+    """Files whose keys may feed a Compose file's interpolation, repo-relative.
+
+    Compose reads the project `.env` beside the file. The app's own env files count too
+    (a developer often runs `docker compose --env-file .env.local`), and so do the files its
+    services name in `env_file`, which are often passed the same way.
+    """
+    folder = posixpath.dirname(compose.source.path)
+    found = [_join(folder, ".env")]
+    app = ws.apps.get(compose.source.app)
+    if app is not None:
+        found += [f.source.path for f in _dotenvs(app)]
+    for service in compose.services:
+        for ref in service.env_files:
+            if "$" not in ref.path:
+                found.append(_join(folder, ref.path))
+    return list(dict.fromkeys(found))
+
+
+def _outermost(interpolations: Sequence[Interpolation]) -> List[Interpolation]:
+    """Interpolations not nested in another's default (`${B}` in `${A:-${B}}` only matters if A is unset)."""
+    out: List[Interpolation] = []
+    for it in interpolations:
+        nested = any(
+            o is not it and o.span.start <= it.span.start and it.span.end <= o.span.end
+            and (o.span.start, o.span.end) != (it.span.start, it.span.end)
+            for o in interpolations
+        )
+        if not nested:
+            out.append(it)
+    return out
+
+
+@rule("DRF004")
+def compose_undefined_variable(ws: Workspace) -> Iterator[Hit]:
+    shell = _shell_variables()
+    env = _EnvKeys(ws)
+    for parsed in ws.files:
+        if parsed.source.kind != "compose" or not parsed.interpolations:
+            continue
+        sources = _sources(ws, parsed)
+        defined: Set[str] = set()
+        unknown = False
+        for rel in sources:
+            keys = env.keys(rel)
+            if keys is None:
+                unknown = True  # a file we cannot see may define anything
+                break
+            defined |= keys
+        if unknown:
+            continue
+        existing = [rel for rel in sources if env.exists(rel)]
+        if existing:
+            looked = f"looked in {_places(existing)}"
+        else:
+            looked = f"there is no {sources[0]} and the app has no env file"
+        reported: Set[str] = set()
+        for it in _outermost(parsed.interpolations):
+            if it.operator not in _NO_DEFAULT or it.name in defined or it.name in shell or it.name in reported:
+                continue
+            reported.add(it.name)
+            if it.operator:
+                outcome = "Compose refuses to start until it is set"
+            else:
+                outcome = "Compose warns and substitutes an empty string"
+            yield Hit(
+                parsed.source.path,
+                it.span,
+                parsed.source.app,
+                it.name,
+                f"${{{it.name}}} has no default and no env file defines it ({looked}); {outcome}",
+                value=it.name,
+            )
+
+
+# --------------------------------------------------------------------------- DRF005
+
+
+@rule("DRF005")
+def missing_env_file(ws: Workspace) -> Iterator[Hit]:
+    for parsed in ws.files:
+        if parsed.source.kind != "compose":
+            continue
+        folder = posixpath.dirname(parsed.source.path)
+        base = ws.root / folder if folder else ws.root
+        for service in parsed.services:
+            for ref in service.env_files:
+                path = ref.path.strip()
+                if not ref.required or not path or "$" in path or path.startswith("~"):
+                    continue
+                if Path(path).is_absolute() or os.path.isabs(path):
+                    continue  # a path on some machine, not in the repository
+                if (base / path).exists():
+                    continue
+                yield Hit(
+                    parsed.source.path,
+                    ref.span,
+                    parsed.source.app,
+                    None,
+                    f"service {service.name} reads env_file {path} ({_join(folder, path)}), which "
+                    f"does not exist, so `docker compose up` stops with an error; create it (from "
+                    f"the template) or mark the entry `required: false`",
+                    value=f"{service.name}:{path}",
+                )
