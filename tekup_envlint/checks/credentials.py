@@ -15,11 +15,19 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
-from tekup_envlint.classify import classify, is_local_host, is_placeholder, is_public_key, jwt_claims, secret_state
+from tekup_envlint.classify import (
+    classify,
+    is_local_host,
+    is_placeholder,
+    is_placeholder_host,
+    is_public_key,
+    jwt_claims,
+    secret_state,
+)
 from tekup_envlint.config import Config
 from tekup_envlint.models import Hit, ParsedFile, Setting, SourceFile, Span
 from tekup_envlint.patterns import SecretShape, load, secret_shapes
@@ -52,6 +60,15 @@ def template_like(source: SourceFile, config: Config) -> bool:
     if source.env == "template":
         return True
     return source.kind == "compose" and source.env in config.local_environments
+
+
+def demo_ok(source: SourceFile, config: Config) -> bool:
+    """Where a published demo secret is expected: a template or a file of a local environment.
+
+    Elsewhere (production, the default `.env`, a Prisma schema) it may configure a deployed
+    stack, which anyone who read the upstream example could then open.
+    """
+    return source.env == "template" or source.env in config.local_environments
 
 
 def resolve(value: Optional[str], depth: int = 0) -> Optional[str]:
@@ -93,11 +110,11 @@ def parse_pg_uri(text: str) -> Optional[_dsn.DSN]:
 
 def _local_host(host: str) -> bool:
     """This machine, a Compose service name or a Supabase CLI container."""
-    text = resolve(host)
-    if text is None:
+    if not host.strip():
         return True  # libpq's default host is the local socket
-    if _dsn.has_reference(text):
-        return False
+    text = resolve(host)
+    if text is None or _dsn.has_reference(text):
+        return False  # `${DB_HOST}`: could be anywhere
     h = text.lower().rstrip(".")
     if is_local_host(h) or load().local_container.match(h):
         return True
@@ -183,6 +200,8 @@ def _dsn_password(parsed: ParsedFile, key: str, value: Optional[str], span: Span
     uri = parse_pg_uri(text)
     if uri is None or not uri.password:
         return None
+    if any(h and is_placeholder_host(h) for h in uri.hosts):
+        return None  # `postgres://user:password@host:port/db`: a template's slot, not a server
     password = uri.password
     if _dsn.whole_reference(password) is not None:
         fallback = resolve(password)
@@ -262,29 +281,32 @@ def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
     pats = load()
     for parsed in _tracked(ws):
         source = parsed.source
-        shared = template_like(source, ws.config)
+        shared = demo_ok(source, ws.config)
         for setting in parsed.settings:
             found = _service_role_setting(setting, ws.config)
             if found is None:
                 continue
             what, demo = found
             if demo and shared:
-                continue  # the public `supabase start` / self-hosting demo key in a template
-            note = " (the public demo key: anyone can forge tokens for a stack that runs with it)" if demo else ""
-            yield Hit(
-                source.path,
-                _span(setting),
-                source.app,
-                setting.key,
-                f"{setting.key} holds {what}{note}, which bypasses row-level security, in a file git "
-                f"tracks; rotate it and read it from an untracked file or a secret store",
-                value=setting.value,
-            )
+                continue  # the public `supabase start` / self-hosting demo key, used locally
+            if demo:
+                message = (
+                    f"{setting.key} holds the public demo {what[2:]} in a {source.env} file git "
+                    f"tracks; anyone can forge tokens for a stack that runs with it, so give that stack its "
+                    f"own keys and read them from an untracked file or a secret store"
+                )
+            else:
+                message = (
+                    f"{setting.key} holds {what}, which bypasses row-level security, in a file git "
+                    f"tracks; rotate it and read it from an untracked file or a secret store"
+                )
+            yield Hit(source.path, _span(setting), source.app, setting.key, message, value=setting.value)
         for m, span in _raw_matches(parsed, _JWT):
             claims = jwt_claims(m.group(0))
             if claims is None or claims.get("role") != "service_role":
                 continue
-            demo = claims.get("iss") in pats.demo_jwt_issuers
+            iss = claims.get("iss")
+            demo = isinstance(iss, str) and iss in pats.demo_jwt_issuers
             if demo and shared:
                 continue
             yield Hit(
@@ -411,7 +433,7 @@ def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
     raw_shapes = [s for s in secret_shapes().self_identifying if s.report]
     for parsed in _tracked(ws):
         source = parsed.source
-        shared = template_like(source, ws.config)
+        shared = demo_ok(source, ws.config)
         for setting in parsed.settings:
             text = resolve(setting.value)
             if text is None or _owned_elsewhere(parsed, setting, text, ws.config):
@@ -475,11 +497,13 @@ def _compose_passwords(ws: Workspace) -> Iterator[_ComposePassword]:
     for parsed in _tracked(ws):
         if not _is_compose(parsed):
             continue
+        seen = set()  # a setting merged into several services (`<<: *env`) is one finding
         for service in parsed.services:
             env = {s.key.strip().upper(): s for s in service.environment}
             for setting in service.environment:
-                if not _compose_password_key(setting.key):
+                if not _compose_password_key(setting.key) or (_span(setting).start, setting.key) in seen:
                     continue
+                seen.add((_span(setting).start, setting.key))
                 text = resolve(setting.value)
                 if text is None or not _literal(text) or text.lower() in data.flag_values:
                     continue
