@@ -53,6 +53,13 @@ def test_demo_json_validates_and_names_the_hybrid_apps(capsys) -> None:
     assert (billy["path"], billy["line"], billy["column"]) == ("apps/production/tekup-billy/.env", 11, 14)
 
 
+def test_demo_shows_every_family(capsys) -> None:
+    from tekup_envlint.catalogue import CATEGORIES
+
+    _, out, _ = run(capsys, "check", str(EXAMPLE), "--format", "json")
+    assert {f["category"] for f in json.loads(out)["findings"]} == set(CATEGORIES)
+
+
 def test_clean_app_has_no_findings(capsys) -> None:
     _, out, _ = run(capsys, "check", str(EXAMPLE), "--format", "json")
     assert [f for f in json.loads(out)["findings"] if f["app"] == "apps/web/rendetalje-os"] == []
