@@ -18,13 +18,8 @@ from conftest import EXAMPLE, ROOT
 def installed(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("installed")
     wheels = work / "wheels"
+    # an isolated build, as a user's `pip install` would do it (fresh setuptools from PyPI)
     build = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(wheels)]
-    try:
-        import setuptools  # noqa: F401
-
-        build.append("--no-build-isolation")
-    except ImportError:
-        pass
     subprocess.run(build, check=True, cwd=work)
     wheel = next(wheels.glob("tekup_envlint-*.whl"))
     venv = work / "venv"
