@@ -35,7 +35,15 @@ class Connection:
 
     @property
     def provider(self) -> Optional[str]:
-        """supabase, docker, legacy-vault or other; None for placeholders and unresolved values."""
+        """supabase, docker, legacy-vault or other; None for placeholders and unresolved values.
+
+        Also None for a Supabase key that names no project (no `ref` claim: an `sb_` key, a
+        demo key, a key a self-hosted or test stack signs with its own secret): a key tells
+        which database only through its project; where the app connects is said by the URL
+        or connection string beside it.
+        """
+        if self.target.source == "supabase-key" and not self.target.project_ref:
+            return None
         return PROVIDER_OF_KIND.get(self.target.kind)
 
     @property
@@ -79,10 +87,16 @@ class Workspace:
         return declared
 
 
-def _connections(parsed: ParsedFile, config: Config) -> List[Connection]:
+def _connections(parsed: ParsedFile, config: Config, memo: Dict[Tuple[str, Optional[str]], Optional[Target]]) -> List[Connection]:
     found: List[Connection] = []
     for setting in parsed.settings:
-        target = classify(setting.key, setting.value, config)
+        # classify is a pure function of (key, value, config), and a monorepo repeats the
+        # same lines (PORT=3000, the shared DSN) in file after file: classify each once
+        pair = (setting.key, setting.value)
+        try:
+            target = memo[pair]
+        except KeyError:
+            target = memo[pair] = classify(setting.key, setting.value, config)
         if target is not None:
             span = setting.value_span or setting.key_span
             found.append(Connection(parsed, setting.key, span, target, setting=setting))
@@ -140,11 +154,48 @@ def resolve_config(config: Config, files: List[ParsedFile]) -> Config:
 def build(root: Path, config: Config, files: List[ParsedFile]) -> Workspace:
     config = resolve_config(config, files)
     apps: Dict[str, App] = {}
+    memo: Dict[Tuple[str, Optional[str]], Optional[Target]] = {}
     for parsed in files:
         app = apps.setdefault(parsed.source.app, App(parsed.source.app))
         app.files.append(parsed)
-        app.connections.extend(_connections(parsed, config))
+        app.connections.extend(_connections(parsed, config, memo))
+    _through_services(apps)
     return Workspace(root=root, config=config, files=files, apps=dict(sorted(apps.items())))
+
+
+def _service_kinds(conns: List[Connection]) -> Dict[str, Set[str]]:
+    kinds: Dict[str, Set[str]] = {}
+    for c in conns:
+        if c.service is not None and c.target.source == "compose-service":
+            kinds.setdefault(c.service.name.lower(), set()).add(c.target.kind)
+    return kinds
+
+
+def _through_services(apps: Dict[str, App]) -> None:
+    """A connection that names a Compose PostgreSQL service as its host reaches whatever that
+    service runs: `POSTGRES_HOST=db` beside a `db` service on `supabase/postgres` is the
+    local Supabase stack, not a plain Docker PostgreSQL. Services of the connection's own app
+    decide when it has any; a name whose services run different kinds is left as classified."""
+    own = {root: _service_kinds(app.connections) for root, app in apps.items()}
+    everywhere: Dict[str, Set[str]] = {}
+    for kinds in own.values():
+        for name, found in kinds.items():
+            everywhere.setdefault(name, set()).update(found)
+    if not everywhere:
+        return
+    for root, app in apps.items():
+        table = own[root] or everywhere
+        for index, conn in enumerate(app.connections):
+            target = conn.target
+            if target.source not in ("dsn", "pg-vars") or target.kind not in ("docker", "supabase-local"):
+                continue
+            host = (target.host or "").split(",")[0].strip().lower()
+            kinds = table.get(host)
+            if kinds is None or len(kinds) != 1:
+                continue
+            kind = next(iter(kinds))
+            if kind != target.kind:
+                app.connections[index] = replace(conn, target=replace(target, kind=kind))
 
 
 KIND_LABEL = {

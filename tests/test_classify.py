@@ -95,6 +95,8 @@ def setting(key: str, value: Optional[str], service: str = "") -> Setting:
         "example",
         "TODO",
         "https://api.example.com",
+        "DBNAME",  # corpus review: postgresql://postgres:password@localhost:5432/DBNAME
+        "DATABASE_NAME",
     ],
 )
 def test_placeholders(value: str) -> None:
@@ -117,6 +119,7 @@ def test_placeholders(value: str) -> None:
         "2xxx1",
         "yourls",
         "somewhere",
+        "dbname",  # a real (lower-case) database name: only the upper-case slot is a placeholder
         "postgresql://postgres:postgres@localhost:5432/postgres",
         "https://oaevagdgrasfppbrxbey.supabase.co",
         "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",

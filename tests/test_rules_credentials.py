@@ -602,3 +602,76 @@ def test_crd007_needs_a_known_local_host(tree) -> None:
     }))
     assert hits(root, "CRD001") == [("apps/a/.env.example", 1, 14, "DATABASE_URL")]
     assert hits(root, "CRD007") == [("apps/a/.env.example", 2, 11, "LOCAL_URL"), ("apps/a/.env.example", 3, 12, "SOCKET_URL")]
+
+
+# --------------------------------------------------------------------------- corpus review regressions
+# Each case below is a false positive found in the real-world corpus review
+# (docs/corpus-review.md), rebuilt as a minimal fixture.
+
+
+def _hs256(payload: dict, secret: str) -> str:
+    import hashlib
+    import hmac
+
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    head = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}"
+    sig = hmac.new(secret.encode(), head.encode(), hashlib.sha256).digest()
+    return head + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
+
+
+TEST_STACK_SECRET = "f0e1d2c3-test-stack-jwt-secret-0001"
+SELF_SIGNED_SERVICE = _hs256({"role": "service_role", "iat": 1613531985, "exp": 1929107985}, TEST_STACK_SECRET)
+
+
+def test_crd002_key_signed_with_a_secret_the_repository_publishes_is_a_demo_key(tree) -> None:
+    # a test stack's template: its own JWT secret, and a service key signed with it
+    root = tree(app({
+        ".env.sample": f"AUTH_JWT_SECRET={TEST_STACK_SECRET}\n",
+        ".env.test.sample": f"SERVICE_KEY={SELF_SIGNED_SERVICE}\n",
+        ".env.production": f"SERVICE_KEY={SELF_SIGNED_SERVICE}\n",
+    }))
+    found = lint(root, select="CRD002")
+    assert [(f.path, f.line, f.column) for f in found] == [("apps/a/.env.production", 1, 13)]
+    assert "signed with a JWT secret the repository publishes (apps/a/.env.sample:1)" in found[0].message
+    assert TEST_STACK_SECRET not in found[0].message
+
+
+def test_crd002_key_signed_with_an_unpublished_secret_is_still_reported(tree) -> None:
+    other = _hs256({"role": "service_role", "iat": 1613531985, "exp": 1929107985}, "a-secret-nobody-committed-0001")
+    root = tree(app({
+        ".env.sample": f"AUTH_JWT_SECRET={TEST_STACK_SECRET}\n",
+        ".env.test.sample": f"SERVICE_KEY={other}\n# {other}\n",
+    }))
+    assert hits(root, "CRD002") == [("apps/a/.env.test.sample", 1, 13, "SERVICE_KEY"), ("apps/a/.env.test.sample", 2, 3, None)]
+
+
+def test_crd005_secret_file_path_is_not_a_password(tree) -> None:
+    root = tree(app({"compose.yaml": COMPOSE.format(env="      - DATABASE_PASSWORD=/run/secrets/db-password")}))
+    assert hits(root, "CRD005") == []
+
+
+def test_crd007_minioadmin_is_the_minio_default(tree) -> None:
+    compose = "services:\n  minio:\n    image: minio/minio\n    environment:\n      MINIO_ROOT_PASSWORD: minioadmin\n"
+    root = tree(app({"docker/docker-compose.yml": compose, "docker/docker-compose.prod.yml": compose}))
+    assert hits(root, "CRD007") == [("apps/a/docker/docker-compose.yml", 5, 28, "MINIO_ROOT_PASSWORD")]
+    assert hits(root, "CRD005") == [("apps/a/docker/docker-compose.prod.yml", 5, 28, "MINIO_ROOT_PASSWORD")]
+
+
+def test_crd007_local_default_in_a_local_environment_dotenv(tree) -> None:
+    dsn = "DATABASE_URL=postgres://supabase_auth_admin:root@localhost:5432/postgres\n"
+    root = tree(app({"hack/test.env": dsn, ".env.development": dsn, ".env": dsn}))
+    assert hits(root, "CRD007") == [
+        ("apps/a/.env.development", 1, 14, "DATABASE_URL"),
+        ("apps/a/hack/test.env", 1, 14, "DATABASE_URL"),
+    ]
+    assert hits(root, "CRD001") == [("apps/a/.env", 1, 14, "DATABASE_URL")]  # `.env` may be deployed
+
+
+def test_crd005_fallback_message_names_the_fallback(tree) -> None:
+    root = tree(app({"docker-compose.yml": COMPOSE.format(env="      CLICKHOUSE_PASSWORD: ${CLICKHOUSE_PASSWORD:-clickhouse}")}))
+    found = lint(root, select="CRD005")
+    assert [(f.line, f.column) for f in found] == [(5, 28)]
+    assert "as its fallback" in found[0].message and "${CLICKHOUSE_PASSWORD:?set CLICKHOUSE_PASSWORD}" in found[0].message
+    assert "clickhouse" not in found[0].message.replace("CLICKHOUSE", "")

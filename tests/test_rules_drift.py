@@ -271,3 +271,46 @@ def test_symlink_out_of_the_root_is_not_read(tmp_path) -> None:
     (root / "apps/a/.env").symlink_to(outside)
     config = replace(DEFAULT, exclude=("apps/a/.env",))
     assert lint(root, config, select="DRF004") == []
+
+
+# --------------------------------------------------------------------------- corpus review regressions
+
+
+def test_templates_speak_for_the_env_files_of_their_folder(tree) -> None:
+    # a committed test fixture in a subfolder is not made from the app's template, and the
+    # template's keys are not expected in it
+    root = tree(app({
+        ".env.example": "DATABASE_URL=\nSITE_URL=\n",
+        "hack/test.env": "DATABASE_URL=postgres://localhost/test\nGOTRUE_SAML_ENABLED=true\n",
+        "deploy/variables.env": "SECRET_KEY=${SECRET_KEY}\n",
+    }))
+    assert lint(root, select="DRF001") == []
+    assert lint(root, select="DRF002") == []
+
+
+def test_template_and_env_in_one_subfolder_are_still_compared(tree) -> None:
+    root = tree(app({
+        "docker/.env.example": "A=\nB=\n",
+        "docker/.env": "A=1\nC=1\n",
+    }))
+    assert at(lint(root, select="DRF001"), "DRF001") == [("apps/a/docker/.env", 2, 3, "C")]
+    assert at(lint(root, select="DRF002"), "DRF002") == [("apps/a/docker/.env.example", 2, 3, "B")]
+
+
+def test_missing_env_file_with_a_template_beside_it(tree) -> None:
+    # a fresh clone has no `.env` yet: it is made from the template beside it
+    compose = (
+        "services:\n"
+        "  api:\n"
+        "    image: node:20\n"
+        "    env_file:\n"
+        "      - ./.env\n"
+        "      - ./apps/api/.env\n"
+        "      - .env.docker\n"
+    )
+    root = tree(app({
+        "compose.yaml": compose,
+        ".env.example": "A=\n",
+        "apps/api/.env.example": "B=\n",
+    }))
+    assert at(lint(root, select="DRF005"), "DRF005") == [("apps/a/compose.yaml", 7, 9, None)]

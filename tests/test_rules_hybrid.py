@@ -166,3 +166,56 @@ def test_strategy_docker_refuses_supabase_in_production(tree) -> None:
 def test_no_strategy_no_strategy_findings(tree) -> None:
     root = tree({"apps/a/package.json": "{}", "apps/a/.env.production": f"DATABASE_URL={DOCKER_DSN}\n"})
     assert lint(root, select="STR001") == []
+
+
+# --------------------------------------------------------------------------- corpus review regressions
+
+
+def test_key_that_names_no_project_is_not_a_provider(tree) -> None:
+    # a test stack's own keys (no iss, no ref) beside its plain Docker PostgreSQL
+    anon = jwt({"role": "anon", "iat": 1613531985, "exp": 1929107985})
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.sample": f"ANON_KEY={anon}\nDATABASE_URL=postgresql://postgres:${{PW}}@127.0.0.1:5432/postgres\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_key_of_a_hosted_project_is_still_a_provider(tree) -> None:
+    anon = jwt({"iss": "supabase", "ref": PRIMARY, "role": "anon", "iat": 1, "exp": 4102444800})
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": f"SUPABASE_ANON_KEY={anon}\nDATABASE_URL={DOCKER_DSN}\n",
+    })
+    assert positions(lint(root, select="HYB001"), "HYB001") == [
+        ("apps/a/.env", 1, 19, "SUPABASE_ANON_KEY"),
+        ("apps/a/.env", 2, 14, "DATABASE_URL"),
+    ]
+
+
+SELF_HOSTED = """services:
+  kong:
+    image: kong:2.8.1
+    environment:
+      SUPABASE_URL: http://kong:8000
+  db:
+    image: supabase/postgres:15.8.1.060
+"""
+
+
+def test_host_naming_a_supabase_compose_service_is_the_local_stack(tree) -> None:
+    # Supabase's self-hosting layout: POSTGRES_HOST=db names the supabase/postgres service
+    root = tree({
+        "docker/.env.example": "SUPABASE_PUBLIC_URL=http://localhost:8000\nPOSTGRES_HOST=db\nPOSTGRES_PORT=5432\n",
+        "docker/docker-compose.yml": SELF_HOSTED,
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_host_naming_a_plain_postgres_service_stays_docker(tree) -> None:
+    root = tree({
+        "docker/.env.example": "SUPABASE_PUBLIC_URL=http://localhost:8000\nPOSTGRES_HOST=db\nPOSTGRES_PORT=5432\n",
+        "docker/docker-compose.yml": SELF_HOSTED.replace("supabase/postgres:15.8.1.060", "postgres:16"),
+    })
+    found = positions(lint(root, select="HYB001"), "HYB001")
+    assert ("docker/.env.example", 2, 15, "POSTGRES_HOST") in found

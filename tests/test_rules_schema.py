@@ -425,3 +425,55 @@ def test_sch009_quiet_cases(tree) -> None:
         "apps/db/docker-compose.yml": compose,  # a pass-through entry defines it too
     }
     assert run(tree, files, "SCH009") == []
+
+
+# --------------------------------------------------------------------------- corpus review regressions
+
+
+MAINTENANCE_ONLY = """\
+services:
+  postgres:
+    image: postgres:17
+    environment:
+      POSTGRES_USER: ${POSTGRES_USER:-postgres}
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}
+      POSTGRES_DB: ${POSTGRES_DB:-postgres}
+    ports:
+      - 5432:5432
+"""
+
+
+def test_sch004_service_with_only_the_maintenance_database(tree) -> None:
+    # the app's migrations create their own database (Prisma's migrate deploy creates a missing one)
+    files = {
+        "svc/package.json": PKG,
+        "svc/docker-compose.yml": MAINTENANCE_ONLY,
+        "svc/.env.test.example": (
+            "DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app_test\n"
+            "OTHER_URL=postgresql://app:postgres@localhost:5432/app_test\n"  # a user it does not create
+        ),
+    }
+    found = run(tree, files, "SCH004")
+    assert where(found) == [("svc/.env.test.example", 2, 11)]
+    assert "user app (the service creates postgres)" in found[0].message
+    assert "database" not in found[0].message
+
+
+def test_sch004_upper_case_slot_is_a_placeholder(tree) -> None:
+    files = {
+        "svc/package.json": PKG,
+        "svc/docker-compose.yml": COMPOSE,
+        "svc/.env.example": "DB_URL=postgresql://tekup:tekup123@localhost:5432/DBNAME\n",
+    }
+    assert run(tree, files, "SCH004") == []
+
+
+def test_sch005_docker_database_needs_the_configured_user(tree) -> None:
+    # any local PostgreSQL listens on localhost:5432: another repository's DSN is no Tekup DSN
+    env = (
+        "DATABASE_URL=postgres://supabase_auth_admin:root@localhost:5432/postgres\n"
+        "DIRECT_URL=postgresql://postgres:postgres@localhost:5432/postgres?schema=public\n"
+        "TEKUP_URL=postgresql://tekup:x@localhost:5432/postgres\n"
+    )
+    found = run(tree, app_env("apps/crm", env), "SCH005")
+    assert where(found) == [("apps/crm/.env", 3, 11)]

@@ -10,6 +10,10 @@ rules ask for. Secret values reach messages only through `redact()`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import math
 import re
 from bisect import bisect_right
@@ -42,6 +46,9 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z
 _SB_SECRET = re.compile(r"sb_secret_[A-Za-z0-9_-]+")
 _PASSWORD_SUFFIX = re.compile(r"(PASSWORD|PASSWD|PASS|PWD)$")
 _MAX_DEPTH = 3
+# Names that hold a JWT signing secret (`JWT_SECRET`, `AUTH_JWT_SECRET`, `PGRST_JWT_SECRET`).
+_JWT_SECRET_NAME = re.compile(r"JWT_SECRET|JWT_SIGNING_(?:KEY|SECRET)")
+_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -56,10 +63,13 @@ def entropy(text: str) -> float:
 
 
 def template_like(source: SourceFile, config: Config) -> bool:
-    """A file meant to be shared: an env template, or a Compose file for local development."""
+    """A file meant to be shared or to configure a local machine: an env template, or a
+    dotenv or Compose file of a local environment (`.env.test`, `.env.development`,
+    `docker-compose.yml`), where a well-known default password for a local host opens only
+    a database on that machine (or a CI service container)."""
     if source.env == "template":
         return True
-    return source.kind == "compose" and source.env in config.local_environments
+    return source.kind in ("compose", "dotenv") and source.env in config.local_environments
 
 
 def demo_ok(source: SourceFile, config: Config) -> bool:
@@ -244,7 +254,7 @@ def dsn_literal_password(ws: Workspace) -> Iterator[Hit]:
         if found.default and found.local:
             detail = (
                 f"the well-known local default password {redact(found.password)} for {found.where}, "
-                f"in a tracked file that is not a template"
+                f"in a tracked file that is neither a template nor a file of a local environment"
             )
         else:
             detail = f"a literal password {redact(found.password)} for {found.where}"
@@ -276,9 +286,59 @@ def _service_role_setting(setting: Setting, config: Config) -> Optional[Tuple[st
     return "a Supabase service_role key", target.jwt_iss in load().demo_jwt_issuers
 
 
+def _b64(segment: str) -> Optional[bytes]:
+    try:
+        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (ValueError, TypeError):
+        return None
+
+
+def signed_with(token: str, secrets: Dict[str, str]) -> Optional[str]:
+    """Where the secret that signed an HS256/384/512 JWT is written, if it is one of `secrets`.
+
+    `secrets` maps a signing secret to the place that publishes it (path:line). Only the
+    signature is computed; nothing is trusted from the token.
+    """
+    parts = token.strip().split(".")
+    if len(parts) != 3 or not secrets:
+        return None
+    raw = _b64(parts[0])
+    try:
+        header = json.loads(raw.decode("utf-8")) if raw else None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        header = None
+    digest = _HMAC.get(str(header.get("alg"))) if isinstance(header, dict) else None
+    signature = _b64(parts[2])
+    if digest is None or not signature:
+        return None
+    signing_input = (parts[0] + "." + parts[1]).encode("ascii", "replace")
+    for secret, where in secrets.items():
+        mac = hmac.new(secret.encode("utf-8"), signing_input, digest).digest()
+        if hmac.compare_digest(mac, signature):
+            return where
+    return None
+
+
+def committed_jwt_secrets(ws: Workspace) -> Dict[str, str]:
+    """JWT signing secrets that the repository publishes: literal values under a JWT secret
+    name in tracked files (a `${JWT_SECRET:-default}` default too), and upstream demo values."""
+    found: Dict[str, str] = {}
+    for parsed in _tracked(ws):
+        for setting in parsed.settings:
+            if not _JWT_SECRET_NAME.search(setting.key.strip().upper()):
+                continue
+            text = resolve(setting.value)
+            if text is not None and _literal(text):
+                found.setdefault(text, f"{parsed.source.path}:{setting.key_span.line}")
+    for value in secret_shapes().demo_values:
+        found.setdefault(value, "a published upstream example")
+    return found
+
+
 @rule("CRD002")
 def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
     pats = load()
+    secrets: Optional[Dict[str, str]] = None
     for parsed in _tracked(ws):
         source = parsed.source
         shared = demo_ok(source, ws.config)
@@ -287,9 +347,21 @@ def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
             if found is None:
                 continue
             what, demo = found
-            if demo and shared:
-                continue  # the public `supabase start` / self-hosting demo key, used locally
-            if demo:
+            signer = None
+            if not demo and setting.value and setting.value.strip().startswith("eyJ"):
+                if secrets is None:
+                    secrets = committed_jwt_secrets(ws)
+                signer = signed_with(setting.value, secrets)
+            if (demo or signer) and shared:
+                continue  # a public demo key (`supabase start`, self-hosting, the repo's own test stack)
+            if signer:
+                message = (
+                    f"{setting.key} holds {what} signed with a JWT secret the repository publishes "
+                    f"({signer}), in a {source.env} file git tracks; anyone can forge tokens for a stack "
+                    f"that runs with it, so give that stack its own secret and keys and read them from an "
+                    f"untracked file or a secret store"
+                )
+            elif demo:
                 message = (
                     f"{setting.key} holds the public demo {what[2:]} in a {source.env} file git "
                     f"tracks; anyone can forge tokens for a stack that runs with it, so give that stack its "
@@ -307,6 +379,10 @@ def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
                 continue
             iss = claims.get("iss")
             demo = isinstance(iss, str) and iss in pats.demo_jwt_issuers
+            if not demo and shared:
+                if secrets is None:
+                    secrets = committed_jwt_secrets(ws)
+                demo = signed_with(m.group(0), secrets) is not None
             if demo and shared:
                 continue
             yield Hit(
@@ -507,6 +583,8 @@ def _compose_passwords(ws: Workspace) -> Iterator[_ComposePassword]:
                 text = resolve(setting.value)
                 if text is None or not _literal(text) or text.lower() in data.flag_values:
                     continue
+                if data.is_public_value(text):
+                    continue  # `/run/secrets/db-password`: where the secret is, not the secret
                 default = text in data.local_default_passwords
                 if default and _is_fallback(setting.value):
                     continue  # `${POSTGRES_PASSWORD:-postgres}`
@@ -526,16 +604,22 @@ def compose_literal_password(ws: Workspace) -> Iterator[Hit]:
             continue  # CRD007
         setting, source = found.setting, found.parsed.source
         kind = "the well-known default password" if found.default else "a literal password"
-        yield Hit(
-            source.path,
-            _span(setting),
-            source.app,
-            setting.key,
-            f"service {setting.service} sets {setting.key} to {kind} {redact(found.password)} in a Compose "
-            f"file git tracks; use ${{{setting.key.strip()}}} (set in an untracked .env) or a "
-            f"{setting.key.strip()}_FILE secret",
-            value=found.password,
-        )
+        name = setting.key.strip()
+        ref = _dsn.whole_reference((setting.value or "").strip())
+        if ref is not None:
+            # `${CLICKHOUSE_PASSWORD:-clickhouse}`: the reference is there, its fallback ships
+            message = (
+                f"service {setting.service} sets {name} to ${{{ref.name}}} with {kind} "
+                f"{redact(found.password)} as its fallback, which ships in a Compose file git tracks "
+                f"and runs whenever {ref.name} is unset; drop the fallback (${{{ref.name}:?set {ref.name}}}) "
+                f"and set {ref.name} in an untracked .env"
+            )
+        else:
+            message = (
+                f"service {setting.service} sets {name} to {kind} {redact(found.password)} in a Compose "
+                f"file git tracks; use ${{{name}}} (set in an untracked .env) or a {name}_FILE secret"
+            )
+        yield Hit(source.path, _span(setting), source.app, setting.key, message, value=found.password)
 
 
 # --------------------------------------------------------------------------- local defaults

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
@@ -39,6 +40,19 @@ def _keys(files: Sequence[ParsedFile]) -> Set[str]:
     return {s.key for f in files for s in f.settings}
 
 
+def _folder(parsed: ParsedFile) -> str:
+    return posixpath.dirname(parsed.source.path)
+
+
+def _by_folder(files: Sequence[ParsedFile]) -> Dict[str, List[ParsedFile]]:
+    """Files grouped by folder: a developer makes `.env` from the template beside it
+    (`cp .env.example .env`), so a template speaks only for the env files of its folder."""
+    found: Dict[str, List[ParsedFile]] = {}
+    for parsed in files:
+        found.setdefault(_folder(parsed), []).append(parsed)
+    return found
+
+
 def _places(paths: Sequence[str]) -> str:
     shown = list(paths[:_MAX_PLACES])
     rest = len(paths) - len(shown)
@@ -57,11 +71,13 @@ def _hit(parsed: ParsedFile, setting: Setting, message: str, value: Optional[str
 def missing_from_template(ws: Workspace) -> Iterator[Hit]:
     for app in ws.apps.values():
         templates, reals = _split(app)
-        if not templates:
-            continue
-        documented = _keys(templates)
-        names = _places([t.source.path for t in templates])
+        by_folder = _by_folder(templates)
         for parsed in reals:
+            beside = by_folder.get(_folder(parsed))
+            if not beside:
+                continue  # no template in this folder: nothing says what the file should hold
+            documented = _keys(beside)
+            names = _places([t.source.path for t in beside])
             for key, setting in _first_settings(parsed).items():
                 if key not in documented:
                     yield _hit(
@@ -77,17 +93,19 @@ def missing_from_template(ws: Workspace) -> Iterator[Hit]:
 def missing_from_real(ws: Workspace) -> Iterator[Hit]:
     for app in ws.apps.values():
         templates, reals = _split(app)
-        if not reals:
-            continue
-        present = _keys(reals)
-        names = _places([r.source.path for r in reals])
+        by_folder = _by_folder(reals)
         for parsed in templates:
+            beside = by_folder.get(_folder(parsed))
+            if not beside:
+                continue  # no env file made from this template in its folder
+            present = _keys(beside)
+            names = _places([r.source.path for r in beside])
             for key, setting in _first_settings(parsed).items():
                 if key not in present:
                     yield _hit(
                         parsed,
                         setting,
-                        f"{key} is in the template but in none of the app's env files ({names}); "
+                        f"{key} is in the template but in none of the env files beside it ({names}); "
                         f"either a file lacks it or the template documents a setting nobody uses",
                         value=key,
                     )
@@ -267,6 +285,28 @@ def compose_undefined_variable(ws: Workspace) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------- DRF005
 
+_NAME_TOKENS = re.compile(r"[.\-_]+")
+
+
+def _tokens(name: str) -> FrozenSet[str]:
+    return frozenset(t for t in _NAME_TOKENS.split(name.lower()) if t)
+
+
+def _template_of(ws: Workspace, rel: str) -> Optional[str]:
+    """A discovered template for a missing file, beside it (`.env` -> `.env.example`,
+    `example.env`, `.env.sample`): the file is meant to be made from it."""
+    folder, name = posixpath.split(rel)
+    markers = frozenset(w.lower() for env, words in ws.config.environments if env == "template" for w in words)
+    wanted = _tokens(name)
+    for parsed in ws.files:
+        source = parsed.source
+        if source.kind != "dotenv" or source.env != "template":
+            continue
+        other_folder, other = posixpath.split(source.path)
+        if other_folder == folder and _tokens(other) - markers == wanted:
+            return source.path
+    return None
+
 
 @rule("DRF005")
 def missing_env_file(ws: Workspace) -> Iterator[Hit]:
@@ -284,6 +324,8 @@ def missing_env_file(ws: Workspace) -> Iterator[Hit]:
                     continue  # a path on some machine, not in the repository
                 if (base / path).exists():
                     continue
+                if _template_of(ws, _join(folder, path)) is not None:
+                    continue  # a fresh clone's `.env`, made by copying the template beside it
                 yield Hit(
                     parsed.source.path,
                     ref.span,

@@ -244,13 +244,19 @@ def _aimed_at(app: App, conn: Connection, databases: List[_Database]) -> List[_D
     return own or found
 
 
+# The maintenance database every PostgreSQL server has. A service that creates no other
+# leaves the application database to the app's own tooling (Prisma's `migrate deploy` and
+# `migrate dev` create a missing database), so another name there is no mismatch.
+MAINTENANCE_DATABASE = "postgres"
+
+
 def _disagreements(conn: Connection, db: _Database) -> List[str]:
     """What the DSN says that the service does not create (values known on both sides)."""
     out: List[str] = []
     user, database = _literal(conn.target.user), _literal(conn.target.database)
     if user and db.user and user != db.user:
         out.append(f"user {user} (the service creates {db.user})")
-    if database and db.database and database != db.database:
+    if database and db.database and database != db.database and db.database != MAINTENANCE_DATABASE:
         out.append(f"database {database} (the service creates {db.database})")
     password = _password(conn)
     if password and db.password and password != db.password:
@@ -370,9 +376,12 @@ def compose_credentials_mismatch(ws: Workspace) -> Iterator[Hit]:
 
 
 def _on_configured_docker(conn: Connection, config: Config) -> bool:
+    """Whether a DSN is aimed at the configured Docker database: its host (or service) and
+    port, and its user. Any local PostgreSQL listens on localhost:5432, so only a DSN that
+    also logs in as the configured user (`tekup`) is taken to mean that database."""
     docker = config.docker
     host = _first_host(conn)
-    if conn.target.port != docker.port:
+    if conn.target.port != docker.port or _literal(conn.target.user) != docker.user:
         return False
     if docker.service and host == docker.service.lower():
         return True
