@@ -47,3 +47,27 @@ def tree(tmp_path: Path):
         return write_tree(tmp_path, files)
 
     return make
+
+
+def jwt(payload: object, signature: str = "c2lnbmF0dXJlLW5vdC1jaGVja2Vk", raw: Optional[bytes] = None) -> str:
+    """An unsigned-looking HS256 JWT with the given claims (`raw` replaces the JSON body)."""
+    import base64
+    import json
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    body = raw if raw is not None else json.dumps(payload).encode()
+    return f"{part(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}.{part(body)}.{signature}"
+
+
+def at(findings: List[Finding], code: str) -> List[tuple]:
+    """(path, line, column, key) of the findings of one rule."""
+    return [(f.path, f.line, f.column, f.key) for f in findings if f.code == code]
+
+
+def app(files: Dict[str, str], name: str = "apps/a") -> Dict[str, str]:
+    """The files of one app folder, with the manifest that makes it an app."""
+    out = {f"{name}/package.json": "{}"}
+    out.update({f"{name}/{path}": text for path, text in files.items()})
+    return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from typing import Optional
 
 import pytest
@@ -25,6 +24,7 @@ from tekup_envlint.classify import (
 from tekup_envlint.config import Config, SupabaseProject
 from tekup_envlint.models import ComposeService, EnvFileRef, Setting, Span, Target
 from tekup_envlint.patterns import load
+from conftest import jwt
 
 CONFIG = Config()
 PRIMARY = "oaevagdgrasfppbrxbey"
@@ -40,12 +40,6 @@ def c(key: str, value: Optional[str], config: Config = CONFIG) -> Optional[Targe
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def jwt(payload: object, raw: Optional[bytes] = None) -> str:
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = b64(raw if raw is not None else json.dumps(payload).encode())
-    return f"{header}.{body}.c2lnbmF0dXJl"
 
 
 HOSTED_ANON = jwt({"iss": "supabase", "ref": PRIMARY, "role": "anon", "iat": 1700000000, "exp": 2015576000})

@@ -20,7 +20,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tekup_envlint.models import ParsedFile, Problem, Setting, SourceFile, Span
-from tekup_envlint.parsers import dotenv as dotenv_parser
 from tekup_envlint.parsers.dotenv import parse
 from tekup_envlint.text import LineIndex
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import replace
 
 import pytest
 
 from tekup_envlint.checks import consistency
 from tekup_envlint.config import DEFAULT
+from conftest import app, at, jwt, lint
 
-from conftest import lint
 
 PRIMARY = "oaevagdgrasfppbrxbey"
 TYPO = "oaevagdgrasfppbrxbay"  # one letter off PRIMARY
@@ -22,29 +20,12 @@ FAR_FUTURE = 4102444800  # 2100-01-01
 PAST = 1700000000  # 2023-11-14
 
 
-def jwt(payload: dict) -> str:
-    def part(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk"
-
-
 def key(role: str, ref: str = PRIMARY, exp: int = FAR_FUTURE, iss: str = "supabase") -> str:
     return jwt({"iss": iss, "ref": ref, "role": role, "iat": 1600000000, "exp": exp})
 
 
 def pooler(ref: str, port: int = 6543) -> str:
     return f"postgresql://postgres.{ref}:${{DB_PASSWORD}}@{POOLER}:{port}/postgres"
-
-
-def at(findings, code):
-    return [(f.path, f.line, f.column, f.key) for f in findings if f.code == code]
-
-
-def app(files: dict, name: str = "apps/a") -> dict:
-    out = {f"{name}/package.json": "{}"}
-    out.update({f"{name}/{path}": text for path, text in files.items()})
-    return out
 
 
 # --------------------------------------------------------------------------- CON001

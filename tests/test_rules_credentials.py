@@ -16,8 +16,8 @@ import pytest
 from tekup_envlint import cli
 from tekup_envlint.patterns import secret_shapes
 from tekup_envlint.redact import Redactor, redact, secrets_in
+from conftest import app, git_init, jwt, lint
 
-from conftest import git_init, lint
 
 PRIMARY = "oaevagdgrasfppbrxbey"
 POOLER = "aws-1-eu-central-1.pooler.supabase.com"
@@ -41,13 +41,6 @@ PRIVATE_KEY = "-----BEGIN " + "RSA PRIVATE KEY-----\n" + PEM_BODY + "\n-----END 
 PG_PASSWORD = "Xq7pLm2vRt9sKd4w"
 
 
-def jwt(payload: dict, signature: str = "c2lnbmF0dXJlLW5vdC1jaGVja2Vk") -> str:
-    def part(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.{signature}"
-
-
 SERVICE_JWT = jwt({"iss": "supabase", "ref": PRIMARY, "role": "service_role", "iat": 1700000000, "exp": 2015576000})
 ANON_JWT = jwt({"iss": "supabase", "ref": PRIMARY, "role": "anon", "iat": 1700000000, "exp": 2015576000})
 DEMO_SERVICE_JWT = jwt({"iss": "supabase-demo", "role": "service_role", "exp": 1983812996})
@@ -60,12 +53,6 @@ def hits(root: Path, code: str) -> List[Tuple[str, int, int, object]]:
 
 def messages(root: Path, code: str) -> List[str]:
     return [f.message for f in lint(root, select=code) if f.code == code]
-
-
-def app(files: dict, folder: str = "apps/a") -> dict:
-    out = {f"{folder}/package.json": "{}\n"}
-    out.update({f"{folder}/{name}": text for name, text in files.items()})
-    return out
 
 
 # --------------------------------------------------------------------------- CRD001

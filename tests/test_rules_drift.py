@@ -1,20 +1,10 @@
 """Drift rules (DRF001-DRF005), each positive and negative, with exact positions."""
 
 from __future__ import annotations
+from conftest import app, at, git_init, lint
 
-from conftest import git_init, lint
 
 DOCKER_DSN = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
-
-
-def at(findings, code):
-    return [(f.path, f.line, f.column, f.key) for f in findings if f.code == code]
-
-
-def app(files: dict, name: str = "apps/a") -> dict:
-    out = {f"{name}/package.json": "{}"}
-    out.update({f"{name}/{path}": text for path, text in files.items()})
-    return out
 
 
 # --------------------------------------------------------------------------- DRF001

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import replace
 from pathlib import Path
 
 from tekup_envlint.config import DEFAULT
+from conftest import at as positions, jwt, lint
 
-from conftest import lint
 
 PRIMARY = "oaevagdgrasfppbrxbey"
 LEGACY = "twaoebtlusudzxshjral"
 DOCKER_DSN = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
 POOLER_DSN = f"postgresql://postgres.{PRIMARY}:${{DB_PASSWORD}}@aws-1-eu-central-1.pooler.supabase.com:5432/postgres"
-
-
-def jwt(payload: dict) -> str:
-    def part(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk"
-
-
-def positions(findings, code):
-    return [(f.path, f.line, f.column, f.key) for f in findings if f.code == code]
 
 
 def test_both_providers_in_one_file(tree) -> None:

@@ -88,7 +88,7 @@ def test_sch001_silent_when_nothing_is_declared(tree) -> None:
 def test_sch001_checks_compose_environment(tree) -> None:
     compose = (
         "services:\n  api:\n    image: node:20\n    environment:\n"
-        f"      DATABASE_URL: postgresql://tekup:x@postgres:5432/tekup_db?schema=vaullt\n"
+        "      DATABASE_URL: postgresql://tekup:x@postgres:5432/tekup_db?schema=vaullt\n"
     )
     found = run(tree, {"apps/vault/package.json": PKG, "apps/vault/docker-compose.yml": compose}, "SCH001")
     assert where(found) == [("apps/vault/docker-compose.yml", 5, 21)]

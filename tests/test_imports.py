@@ -1,0 +1,104 @@
+"""What makes a fast pre-commit run possible: a run imports only what it needs (issue #4).
+
+The timings themselves live in `benchmarks/` (docs/performance.md); these tests pin the
+import discipline behind them. Each run happens in a fresh interpreter, which reports the
+modules it ended up with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Dict, List
+
+from conftest import git_init, write_tree
+
+HEAVY = ("pydantic", "rich", "dotenv", "yaml")
+
+PROBE = textwrap.dedent(
+    """
+    import contextlib, io, json, sys
+    from tekup_envlint.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(sys.argv[1:])
+    print(json.dumps({
+        "code": code,
+        "output": out.getvalue(),
+        "modules": sorted(m for m in %r if m in sys.modules),
+    }))
+    """
+    % (HEAVY,)
+)
+
+APP = {
+    "package.json": '{"name": "mono", "private": true}\n',
+    "apps/web/package.json": '{"name": "web"}\n',
+    "apps/web/.env": "DATABASE_URL=postgresql://tekup:tekup123@localhost:5432/tekup_db\n",
+    "apps/web/.env.example": "DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:${PW}"
+    "@aws-1-eu-central-1.pooler.supabase.com:6543/postgres\n",
+    ".gitignore": ".env\n",
+}
+COMPOSE = (
+    "services:\n  postgres:\n    image: postgres:16\n    environment:\n"
+    "      POSTGRES_USER: tekup\n      POSTGRES_PASSWORD: tekup123\n"
+)
+
+
+def probe(cwd: Path, *argv: str) -> Dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def repo(tmp_path: Path, extra: Dict[str, str]) -> Path:
+    write_tree(tmp_path, {**APP, **extra})
+    git_init(tmp_path)
+    return tmp_path
+
+
+def modules(report: Dict[str, object]) -> List[str]:
+    return list(report["modules"])  # type: ignore[arg-type]
+
+
+def test_pre_commit_run_on_env_files_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
+    root = repo(tmp_path, {})
+    report = probe(root, "check", "apps/web/.env", "apps/web/.env.example", "--format", "json")
+    document = json.loads(str(report["output"]))
+    assert document["summary"]["files"] == 2  # the run did read the app
+    assert report["code"] == 1 and document["findings"]  # and found its hybrid setup
+    assert modules(report) == []
+
+
+def test_text_output_off_a_terminal_does_not_import_rich(tmp_path: Path) -> None:
+    root = repo(tmp_path, {})
+    report = probe(root, "check", "apps/web/.env", "--format", "text")
+    assert "HYB001" in str(report["output"])
+    assert modules(report) == []
+
+
+def test_a_whole_repository_without_compose_files_needs_no_yaml(tmp_path: Path) -> None:
+    root = repo(tmp_path, {})
+    report = probe(root, "check", ".", "--format", "json")
+    assert modules(report) == []
+
+
+def test_a_compose_file_in_the_app_brings_in_yaml_only(tmp_path: Path) -> None:
+    """The sanity check of the probe: reading a Compose file does import PyYAML."""
+    root = repo(tmp_path, {"apps/web/docker-compose.yml": COMPOSE})
+    report = probe(root, "check", "apps/web/docker-compose.yml", "apps/web/.env", "--format", "json")
+    assert json.loads(str(report["output"]))["summary"]["files"] == 3
+    assert modules(report) == ["yaml"]
+
+
+def test_a_config_file_is_validated_with_pydantic(tmp_path: Path) -> None:
+    root = repo(tmp_path, {".tekup-envlint.toml": 'fail-on = "error"\n'})
+    report = probe(root, "check", "apps/web/.env", "--format", "json")
+    assert "pydantic" in modules(report)
+    assert "rich" not in modules(report) and "dotenv" not in modules(report)
