@@ -6,6 +6,8 @@ the checks that implement it live in `tekup_envlint.checks`, registered by code.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,7 +48,15 @@ class Rule:
 
 
 def rules_dir() -> Path:
-    """The folder holding the catalogue: inside the installed package, else the source tree."""
+    """The folder holding the catalogue: inside the installed package, else the source tree.
+
+    The installed package's own folder is tried first without `importlib.resources`, whose
+    import (zipfile, shutil, tempfile, lzma) costs more than reading the catalogue; it
+    still covers editable installs and custom loaders.
+    """
+    installed = Path(__file__).resolve().parent / "rules"
+    if installed.is_dir() and any(installed.glob("*.toml")):
+        return installed
     try:
         from importlib.resources import files
 
@@ -68,6 +78,46 @@ def load_toml(path: Path) -> dict:
         return tomllib.load(handle)
 
 
+_CACHE_FORMAT = 1
+
+
+def load_data(path: Path) -> dict:
+    """A data file shipped in `rules/`, parsed once per change of it, as bytecode is.
+
+    Parsing the TOML of the catalogue and the patterns costs about as much as starting
+    Python, on every run (a pre-commit hook runs often). The parsed table is kept as JSON
+    in `__pycache__` beside the file, stamped with the file's size and modification time,
+    and read back while the stamp matches. Like `.pyc` files, it is not written when
+    Python is told not to (`PYTHONDONTWRITEBYTECODE`, `-B`) or cannot write there; it is
+    only written when JSON gives back exactly the parsed table. Never for a user's config.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return load_toml(path)  # the same error as without a cache
+    stamp = [_CACHE_FORMAT, st.st_size, st.st_mtime_ns]
+    cache = path.parent / "__pycache__" / (path.name + ".json")
+    try:
+        with open(cache, "rb") as handle:
+            cached = json.loads(handle.read())
+        if isinstance(cached, dict) and cached.get("stamp") == stamp and isinstance(cached.get("data"), dict):
+            return cached["data"]
+    except (OSError, ValueError):
+        pass
+    data = load_toml(path)
+    if not sys.dont_write_bytecode:
+        try:
+            text = json.dumps({"stamp": stamp, "data": data}, ensure_ascii=False)
+            if json.loads(text)["data"] == data:
+                cache.parent.mkdir(exist_ok=True)
+                scratch = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+                scratch.write_text(text, encoding="utf-8")
+                os.replace(scratch, cache)
+        except (OSError, TypeError, ValueError):  # read-only install, a TOML date, NaN
+            pass
+    return data
+
+
 def _example(raw: Optional[dict]) -> Example:
     raw = raw or {}
     return Example(files=dict(raw.get("files", {})), note=raw.get("note", ""), git=bool(raw.get("git", False)))
@@ -78,7 +128,7 @@ def catalogue() -> Dict[str, Rule]:
     """Every rule by code, in catalogue order."""
     rules: Dict[str, Rule] = {}
     for path in sorted(rules_dir().glob("*.toml")):
-        for raw in load_toml(path).get("rule", []):
+        for raw in load_data(path).get("rule", []):
             rule = Rule(
                 code=raw["code"],
                 name=raw["name"],

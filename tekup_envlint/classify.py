@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
@@ -50,6 +51,7 @@ def _config(config: Optional["Config"]) -> "Config":
 # --------------------------------------------------------------------------- helpers
 
 
+@lru_cache(maxsize=1 << 14)
 def is_placeholder(value: Optional[str]) -> bool:
     """Whether a value is a slot for a human to fill in (`YOUR_PASSWORD`, `<password>`, `xxx`).
 
@@ -67,6 +69,7 @@ def is_placeholder(value: Optional[str]) -> bool:
     return any(p.search(text) for p in pats.placeholder_patterns)
 
 
+@lru_cache(maxsize=1 << 14)
 def secret_state(value: Optional[str]) -> str:
     """absent (None or empty), reference (`${VAR}` or `$VAR`), placeholder, or literal."""
     if value is None or not value.strip():

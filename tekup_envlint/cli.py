@@ -214,7 +214,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError) as err:
-        sys.stderr.write(f"tekup-envlint: error: {err}\n")
+        from tekup_envlint.redact import scrub_shapes
+
+        # a config error quotes the value it refused, which may be a pasted DSN or token
+        sys.stderr.write(f"tekup-envlint: error: {scrub_shapes(str(err))}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR

@@ -15,6 +15,7 @@ from tekup_envlint.catalogue import load_toml, unknown_selectors
 from tekup_envlint.config import DEFAULT, Config, ConfigError
 
 SECTION = "tool.tekup-envlint"
+MAX_CONFIG_SIZE = 5_000_000  # bytes
 # fields written as TOML tables but kept as ordered pairs
 _PAIR_FIELDS = ("app_schemas", "severity", "environments")
 
@@ -31,6 +32,7 @@ def find(start: Path) -> Optional[Path]:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
+                _check_size(pyproject)
                 text = pyproject.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
@@ -45,8 +47,17 @@ def _snake(data: Any) -> Any:
     return data
 
 
+def _check_size(path: Path) -> None:
+    """A configuration file is a few kilobytes; a huge one (a repository may hold anything)
+    is refused before it is read, so memory stays bounded."""
+    size = path.stat().st_size
+    if size > MAX_CONFIG_SIZE:
+        raise ConfigError(f"{path}: is {size:,} bytes, over the {MAX_CONFIG_SIZE:,}-byte limit for a configuration file")
+
+
 def _table(path: Path) -> Dict[str, Any]:
     try:
+        _check_size(path)
         raw = load_toml(path)
     except OSError as err:
         raise ConfigError(f"{path}: cannot be read ({err.strerror})") from None
@@ -102,10 +113,22 @@ def _allowed(loc: Tuple[Any, ...]) -> str:
     return ", ".join(names)
 
 
-def _describe(errors: List[Dict[str, Any]], path: Path) -> str:
+def _named_loc(loc: Tuple[Any, ...], merged: Dict[str, Any]) -> Tuple[Any, ...]:
+    """A table written as pairs is validated as a list: name its entry by its key, not
+    its index (`severity.SYN001`, not `severity.0.1`)."""
+    if len(loc) >= 2 and loc[0] in _PAIR_FIELDS and isinstance(loc[1], int):
+        pairs = merged.get(loc[0])
+        try:
+            return (loc[0], pairs[loc[1]][0]) + tuple(loc[3:])  # type: ignore[index]
+        except (TypeError, IndexError, KeyError):
+            return loc
+    return loc
+
+
+def _describe(errors: List[Dict[str, Any]], path: Path, merged: Optional[Dict[str, Any]] = None) -> str:
     lines = [f"{path}: invalid configuration"]
     for err in errors:
-        loc = tuple(err["loc"])
+        loc = _named_loc(tuple(err["loc"]), merged or {})
         key = ".".join(str(p).replace("_", "-") for p in loc)
         if err["type"] == "unexpected_keyword_argument":
             lines.append(f"  key `{key}`: unknown key; allowed here: {_allowed(loc)}")
@@ -123,9 +146,10 @@ def validate(user: Dict[str, Any], path: Path) -> Config:
     for cls in (config_module.Config, config_module.SupabaseProject, config_module.DockerDatabase):
         cls.__pydantic_config__ = pydantic.ConfigDict(extra="forbid")  # type: ignore[attr-defined]
     try:
-        config = pydantic.TypeAdapter(Config).validate_python(_merge(user))
+        merged = _merge(user)
+        config = pydantic.TypeAdapter(Config).validate_python(merged)
     except pydantic.ValidationError as err:
-        raise ConfigError(_describe(err.errors(), path)) from None
+        raise ConfigError(_describe(err.errors(), path, merged)) from None
     for field in ("select", "ignore"):
         unknown = unknown_selectors(getattr(config, field))
         if unknown:

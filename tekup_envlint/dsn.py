@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import List, Optional, Tuple
 
 SCHEMES = ("postgresql://", "postgres://", "ecto://")
@@ -57,10 +58,9 @@ def find_references(text: str) -> Tuple[Reference, ...]:
     found: List[Reference] = []
     i, n = 0, len(text)
     while i < n:
-        c = text[i]
-        if c != "$":
-            i += 1
-            continue
+        i = text.find("$", i)  # jump to the next "$" instead of stepping a character at a time
+        if i < 0:
+            break
         if text.startswith("$$", i):
             i += 2
             continue
@@ -229,6 +229,13 @@ def parse(value: object) -> Optional[DSN]:
     """Parse a PostgreSQL URI; None when `value` is not one. Never raises."""
     if not isinstance(value, str):
         return None
+    return _parse_once(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_once(value: str) -> Optional[DSN]:
+    """`parse`, memoized: the workspace and several checks each parse the same values, and
+    a `DSN` is immutable. Bounded, so memory stays flat on a huge monorepo."""
     try:
         return _parse(value)
     except Exception:  # pragma: no cover - a bug here must not stop a lint run

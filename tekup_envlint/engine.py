@@ -5,7 +5,6 @@ Nothing here prints or exits; the CLI and the reporters do that.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -15,7 +14,7 @@ from tekup_envlint.config import Config
 from tekup_envlint.discovery import discover
 from tekup_envlint.models import Finding, Hit, ParsedFile
 from tekup_envlint.parsers import read
-from tekup_envlint.redact import Redactor, secrets_in
+from tekup_envlint.redact import Redactor, secrets_in, unread_assignments
 from tekup_envlint.workspace import Workspace, build
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -29,9 +28,18 @@ class Result:
     redactor: Redactor  # knows every literal secret of the workspace, for code frames
 
 
+try:  # CPython's own SHA-256: the same digest as hashlib's, without loading OpenSSL at start-up
+    from _sha256 import sha256 as _sha256  # Python < 3.12
+except ImportError:  # pragma: no cover - depends on the Python version
+    try:
+        from _sha2 import sha256 as _sha256  # Python >= 3.12
+    except ImportError:
+        from hashlib import sha256 as _sha256
+
+
 def fingerprint(code: str, path: str, key: Optional[str], value: Optional[str]) -> str:
     """A finding's identity without its line, so that a baseline survives edits."""
-    digest = hashlib.sha256("\0".join((code, path, key or "", value or "")).encode("utf-8", "surrogatepass"))
+    digest = _sha256("\0".join((code, path, key or "", value or "")).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 
@@ -51,7 +59,13 @@ def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None
 
 def workspace_redactor(workspace: Workspace) -> Redactor:
     """A redactor that knows every literal secret any setting of the workspace holds."""
-    return Redactor(s for _, setting in workspace.settings() for s in secrets_in(setting.key, setting.value))
+    # secrets_in is a pure function of (key, value); the same lines repeat across files
+    pairs = {(setting.key, setting.value) for _, setting in workspace.settings()}
+    # a line no parser could read still shows in the code frame of its problem
+    for parsed in workspace.files:
+        if parsed.problems and parsed.text:
+            pairs.update(unread_assignments(parsed.text, (p.span.start for p in parsed.problems)))
+    return Redactor(s for key, value in pairs for s in secrets_in(key, value))
 
 
 def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor] = None) -> List[Finding]:

@@ -72,6 +72,18 @@ def _read_text() -> str:
     return files("tekup_envlint.rules").joinpath(FILE_NAME).read_text(encoding="utf-8")
 
 
+def _data(name: str) -> Dict[str, Any]:
+    """The parsed table of one data file of `tekup_envlint.rules` (cached like bytecode,
+    see `catalogue.load_data`); a zip import falls back to reading the text."""
+    here = Path(__file__).resolve().parent
+    for path in (here / "rules" / name, here.parent / "rules" / name):
+        if path.is_file():
+            from tekup_envlint.catalogue import load_data
+
+            return load_data(path)
+    return _toml_loads(_read_rules_file(name))
+
+
 def _toml_loads(text: str) -> Dict[str, Any]:
     try:
         import tomllib  # Python 3.11+
@@ -87,7 +99,7 @@ def _compile(items: Any, flags: int = 0) -> Tuple[re.Pattern[str], ...]:
 @lru_cache(maxsize=1)
 def load() -> Patterns:
     """Read and compile `patterns.toml` (once; later calls return the same object)."""
-    data = _toml_loads(_read_text())
+    data = _data(FILE_NAME)
     ph = data["placeholder"]
     sb = data["supabase"]
     local = data["local"]
@@ -193,7 +205,7 @@ def _optional(pattern: Optional[str]) -> Optional[re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def secret_shapes() -> SecretShapes:
     """Read and compile `secrets.toml` (once; later calls return the same object)."""
-    data = _toml_loads(_read_rules_file(SECRETS_FILE_NAME))
+    data = _data(SECRETS_FILE_NAME)
     shapes = tuple(
         SecretShape(
             name=raw["name"],

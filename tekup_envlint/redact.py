@@ -8,7 +8,7 @@ rules use the same shapes, so what is reported is also what is scrubbed.
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from tekup_envlint.patterns import secret_shapes
 
@@ -16,6 +16,9 @@ from tekup_envlint.patterns import secret_shapes
 # garble ordinary text such as "postgresql://".
 _NOT_SECRET = frozenset({"postgres", "password", "secret", "admin", "root", "example", "changeme"})
 _MIN_SCRUB = 6
+_GRAM = 4  # the pieces secrets are indexed by (see Redactor)
+_STEP = _MIN_SCRUB - _GRAM + 1  # a text is sampled every _STEP characters
+_CHUNK = 3 << 16  # characters of a text sampled at a time (a multiple of _STEP)
 
 # The password slot of a PostgreSQL URI written in a text (a Prisma `url = "..."` literal in
 # a code frame): libpq ends the credentials at the first "@", which must come before any "/".
@@ -31,7 +34,9 @@ def redact(value: Optional[str]) -> str:
         return "…[no value]"
     if len(value) >= 20:
         return f"{value[:4]}…[{len(value)} chars]"
-    return f"…[{len(value)} chars]"
+    shown = f"…[{len(value)} chars]"
+    # a value such as "char" or "4 ch" is part of its own redaction; say nothing about it then
+    return shown if value not in shown else "…[redacted]"
 
 
 class Redactor:
@@ -45,20 +50,111 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         found = {s for s in secrets if len(s) >= _MIN_SCRUB and s.lower() not in _NOT_SECRET}
-        ordered = sorted(found, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # One alternation of every secret tried them all at every position of every text:
+        # scrubbing grew with secrets x findings, quadratic in the size of a monorepo (and
+        # compiling it took seconds). Now each secret is indexed by its _GRAM-character
+        # pieces at offsets 0.._STEP-1, and a text is sampled every _STEP characters: any
+        # occurrence of a secret (at least _MIN_SCRUB long) covers a sample that is one of
+        # those pieces, so the secrets found that way are the only ones the text can hold,
+        # and only they go into the alternation (longest first, as before).
+        self._by_gram: Dict[str, Set[str]] = {}
+        for secret in found:
+            for offset in range(_STEP):
+                self._by_gram.setdefault(secret[offset : offset + _GRAM], set()).add(secret)
+        self._patterns: Dict[Tuple[str, ...], "re.Pattern[str]"] = {}
 
     def scrub(self, text: str) -> str:
-        if self._pattern is not None:
-            text = self._pattern.sub(lambda m: redact(m.group(0)), text)
+        if self._by_gram:
+            pattern = self._pattern_for(text)
+            if pattern is not None:
+                text = pattern.sub(lambda m: redact(m.group(0)), text)
         return scrub_shapes(text)
+
+    def _pattern_for(self, text: str) -> "Optional[re.Pattern[str]]":
+        """The alternation (longest first) of the known secrets that may occur in text."""
+        grams = self._by_gram.keys()
+        hits: Set[str] = set()
+        last = len(text) - _GRAM + 1  # the last start of a whole gram, plus one
+        for lo in range(0, max(last, 0), _CHUNK):  # bounded memory for a long text
+            hits.update(grams & {text[i : i + _GRAM] for i in range(lo, min(lo + _CHUNK, last), _STEP)})
+        if not hits:
+            return None
+        candidates = tuple(sorted({s for g in hits for s in self._by_gram[g]}, key=lambda s: (-len(s), s)))
+        pattern = self._patterns.get(candidates)
+        if pattern is None:
+            if len(self._patterns) > 256:
+                self._patterns.clear()
+            pattern = self._patterns[candidates] = re.compile("|".join(map(re.escape, candidates)))
+        return pattern
 
 
 def scrub_shapes(text: str) -> str:
     """Redact every self-identifying secret shape and every URI password slot in a text."""
     for shape in secret_shapes().self_identifying:
+        probe = _probe(shape.regex)
+        if probe is not None and probe.search(text) is None:
+            continue  # the shape cannot match: sub would give the text back unchanged
         text = shape.regex.sub(lambda m: redact(m.group(0)), text)
+    if "://" not in text:  # _DSN_PASSWORD needs one
+        return text
     return _DSN_PASSWORD.sub(_scrub_password, text)
+
+
+_PROBES: Dict["re.Pattern[str]", "Optional[re.Pattern[str]]"] = {}
+
+
+def _probe(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
+    """The regex without its leading lookbehind, or None when it has none.
+
+    A pattern that starts with a lookbehind, as most token shapes do (`(?<![A-Za-z0-9])ghp_`),
+    is tried at every position of a text; without it, `re` jumps straight to its literal
+    prefix. The probe matches wherever the shape matches (it only drops a condition), so a
+    text without a probe match holds no match of the shape either.
+    """
+    try:
+        return _PROBES[regex]
+    except KeyError:
+        pass
+    probe = None
+    pattern = regex.pattern
+    if isinstance(pattern, str) and pattern.startswith(("(?<!", "(?<=")) and not regex.flags & re.VERBOSE:
+        end = _group_end(pattern)
+        if end is not None:
+            try:
+                probe = re.compile(pattern[end:], regex.flags)
+            except re.error:
+                probe = None
+    _PROBES[regex] = probe
+    return probe
+
+
+def _group_end(pattern: str) -> Optional[int]:
+    """The index just past the group that opens the pattern, or None if it cannot tell
+    (a group nested inside it, or no end)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("[]", i) or pattern.startswith("[^]", i):
+                i += 2 if pattern[i + 1] == "]" else 3  # a "]" right after "[" or "[^" is literal
+                continue
+        elif ch == "(":
+            depth += 1
+            if depth > 1:
+                return None  # a group inside the lookbehind: keep it simple, no probe
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
 
 
 def _scrub_password(match: "re.Match[str]") -> str:
@@ -120,4 +216,54 @@ def secrets_in(key: str, value: Optional[str], _depth: int = 0) -> Iterable[str]
     for secret in list(found):
         if "\n" in secret or "\r" in secret:
             found.extend(line.strip() for line in secret.splitlines() if len(line.strip()) >= _MIN_SCRUB)
+    return found
+
+
+# `KEY=value`, `KEY: value`, `- KEY=value`, `export KEY=value`, read loosely: a line that a
+# parser could not read (a key with a space, an unterminated quote, broken YAML) still shows
+# in a code frame, and the value under a secret-sounding name on it is still a secret.
+# Found with str.find, not one regex: a lazy key followed by optional spaces backtracks
+# quadratically on a long line of spaces.
+_LOOSE_PREFIX = re.compile(r"\s*(?:-\s+)?(?:export\s+)?")
+_ANY_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _loose_assignment(line: str) -> Optional[Tuple[str, str]]:
+    body = _LOOSE_PREFIX.match(line).end()  # type: ignore[union-attr]
+    sep = line.find("=", body)
+    colon = line.find(":", body)
+    while 0 <= colon < (sep if sep >= 0 else len(line)):
+        if colon + 1 == len(line) or line[colon + 1] in " \t":  # YAML's `key: value`
+            sep = colon
+            break
+        colon = line.find(":", colon + 1)
+    if sep < 0:
+        return None
+    key = line[body:sep].strip().strip("\"'").strip()
+    if not key or "#" in key:
+        return None
+    return key, line[sep + 1:].strip()
+
+
+def unread_assignments(text: str, offsets: Iterable[int]) -> List[Tuple[str, str]]:
+    """(key, value) of the line around each offset (where a parser reported a problem), read loosely.
+
+    The value is given both as written and without an opening and closing quote, so that
+    `secrets_in` sees what a reader of the file would take for the secret. Lines are found
+    once per file (LF, CR LF or a lone CR, as everywhere), each line read once.
+    """
+    from bisect import bisect_right
+
+    starts = [0] + [m.end() for m in _ANY_LINE_BREAK.finditer(text)]
+    found: List[Tuple[str, str]] = []
+    for index in sorted({bisect_right(starts, offset) - 1 for offset in offsets}):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        pair = _loose_assignment(text[starts[index]:end].rstrip("\r\n"))
+        if pair is None:
+            continue
+        key, value = pair
+        found.append((key, value))
+        if value[:1] in ("'", '"'):
+            body = value[1:]
+            found.append((key, body[:-1] if body.endswith(value[0]) else body))
     return found

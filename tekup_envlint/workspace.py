@@ -134,6 +134,8 @@ def resolve_config(config: Config, files: List[ParsedFile]) -> Config:
     parsed = next((f for f in files if f.source.path == docker.compose_file), None)
     if parsed is None:
         raise ConfigError(f"{where}: {docker.compose_file} was not found under the root")
+    if not parsed.services and parsed.problems:  # unreadable, outside the root, broken YAML
+        raise ConfigError(f"{where}: {parsed.problems[0].message}")
     for service in parsed.services:
         if docker.service not in (None, service.name):
             continue
@@ -147,7 +149,7 @@ def resolve_config(config: Config, files: List[ParsedFile]) -> Config:
             image=service.image or docker.image,
             port=_published_port(service) or docker.port,
         ))
-    wanted = f"a PostgreSQL service named {docker.service}" if docker.service else "a PostgreSQL service"
+    wanted = f"PostgreSQL service named {docker.service}" if docker.service else "PostgreSQL service"
     raise ConfigError(f"{where}: {docker.compose_file} has no {wanted}")
 
 

@@ -387,8 +387,8 @@ def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
                 continue
             yield Hit(
                 source.path, span, source.app, None,
-                f"a Supabase service_role key appears outside any setting (a comment or text the "
-                f"linter does not read as a setting) in a file git tracks; remove it and rotate it",
+                "a Supabase service_role key appears outside any setting (a comment or text the "
+                "linter does not read as a setting) in a file git tracks; remove it and rotate it",
                 value=m.group(0),
             )
         for m, span in _raw_matches(parsed, _SB_SECRET):

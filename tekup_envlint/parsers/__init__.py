@@ -6,6 +6,7 @@ bytes and hands the text to the parser of the file's kind.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -19,13 +20,39 @@ def _unreadable(source: SourceFile, code: str, why: str) -> ParsedFile:
     return ParsedFile(source=source, text="", problems=(Problem(code, f"{source.path} {why}", _START),))
 
 
+_OUTSIDE = "is outside the scanned root; not read"
+# O_NONBLOCK: a FIFO named like a config file must not hang the scan. O_NOFOLLOW: a file
+# that became a symlink after discovery looked at it is checked again before it is read.
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _inside(root: Path, path: str) -> bool:
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(root, path))
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _open(root: Path, source: SourceFile) -> int:
+    """A descriptor for the file, never for anything outside the root (PermissionError then)."""
+    path = source.path
+    if os.path.isabs(path) or ".." in path.replace("\\", "/").split("/"):
+        raise PermissionError(_OUTSIDE)
+    try:
+        return os.open(root / path, _FLAGS)
+    except OSError as err:
+        if err.errno != errno.ELOOP:  # the last part is a symlink (discovery let it through)
+            raise
+    if not _inside(root, path):
+        raise PermissionError(_OUTSIDE)
+    return os.open(os.path.realpath(root / path), _FLAGS)
+
+
 def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
     """Read and parse one file; anything that goes wrong becomes a problem on line 1."""
     if source.skip:
         return _unreadable(source, "SYN006", source.skip)
     try:
-        # O_NONBLOCK: a FIFO named like a config file must not hang the scan
-        fd = os.open(root / source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = _open(root, source)
         with os.fdopen(fd, "rb") as handle:
             st = os.fstat(fd)
             if stat.S_ISDIR(st.st_mode):
@@ -41,7 +68,9 @@ def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
         return _unreadable(source, "SYN006", "is a directory, not a file; skipped")
     except FileNotFoundError:
         return _unreadable(source, "SYN006", "vanished before it could be read; skipped")
-    except PermissionError:
+    except PermissionError as err:
+        if err.args == (_OUTSIDE,):
+            return _unreadable(source, "SYN006", _OUTSIDE)
         return _unreadable(source, "SYN006", "cannot be read (permission denied); skipped")
     except OSError as err:
         return _unreadable(source, "SYN006", f"cannot be read ({err.strerror or 'I/O error'}); skipped")

@@ -53,6 +53,8 @@ DUPLICATE = "SYN005"  # a mapping repeats a key
 NODE_BUDGET = 100_000
 #: How deep ``<<`` merges may chain (``a`` merges ``b`` which merges ``c`` ...).
 _MAX_MERGE_DEPTH = 32
+#: How deep ``${A:-${B:-...}}`` defaults are searched for further references.
+_MAX_NESTING = 16
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -90,12 +92,16 @@ def scan_interpolations(value: str) -> List[Tuple[str, str, Optional[str], int, 
     by start. ``$$`` is an escaped dollar. References nested in a default such as
     ``${A:-${B}}`` are returned too. Malformed ones (``${1}``, an unclosed ``${``, a lone
     ``$``), which make Compose stop with "invalid interpolation format", are skipped.
-    Uses a work list instead of recursion so deep nesting cannot overflow the stack.
+    Uses a work list instead of recursion so deep nesting cannot overflow the stack, finds
+    every closing brace in one pass, and looks into defaults only ``_MAX_NESTING`` levels
+    deep: each level copies its default, so ``${A:-${A:-...}}`` 20,000 levels deep would
+    otherwise cost minutes and gigabytes (every reference a real file holds is far shallower).
     """
     found: List[Tuple[str, str, Optional[str], int, int]] = []
-    ranges: List[Tuple[int, int]] = [(0, len(value))]
+    closing = _closing_braces(value)
+    ranges: List[Tuple[int, int, int]] = [(0, len(value), 0)]
     while ranges:
-        lo, hi = ranges.pop()
+        lo, hi, level = ranges.pop()
         i = lo
         while i < hi:
             dollar = value.find("$", i, hi)
@@ -111,8 +117,8 @@ def scan_interpolations(value: str) -> List[Tuple[str, str, Optional[str], int, 
                 i = named.end()
                 continue
             if nxt < hi and value[nxt] == "{":
-                close = _closing_brace(value, dollar, hi)
-                if close < 0:
+                close = closing.get(dollar, -1)
+                if close < 0 or close >= hi:
                     i = nxt + 1
                     continue
                 name = _NAME.match(value, nxt + 1, close)
@@ -125,7 +131,8 @@ def scan_interpolations(value: str) -> List[Tuple[str, str, Optional[str], int, 
                         op = next((o for o in _OPERATORS if rest.startswith(o)), None)
                         if op is not None:
                             found.append((name.group(), op, rest[len(op):], dollar, close + 1))
-                            ranges.append((after + len(op), close))
+                            if level < _MAX_NESTING:
+                                ranges.append((after + len(op), close, level + 1))
                 i = close + 1
                 continue
             i = nxt
@@ -133,20 +140,22 @@ def scan_interpolations(value: str) -> List[Tuple[str, str, Optional[str], int, 
     return found
 
 
-def _closing_brace(value: str, dollar: int, hi: int) -> int:
-    """Index of the ``}`` closing the ``${`` at ``dollar`` (compose-go counts nested ``${``)."""
-    depth = 0
-    j = dollar
-    while j < hi:
-        if value[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return j
-        elif value.startswith("${", j):
-            depth += 1
+def _closing_braces(value: str) -> Dict[int, int]:
+    """Index of the ``}`` that closes each ``${`` (compose-go counts nested ``${``; a lone
+    ``{`` does not count), for the whole value in one pass; unclosed ones are absent."""
+    closing: Dict[int, int] = {}
+    open_at: List[int] = []
+    j, n = 0, len(value)
+    while j < n:
+        ch = value[j]
+        if ch == "}":
+            if open_at:
+                closing[open_at.pop()] = j
+        elif ch == "$" and value.startswith("${", j):
+            open_at.append(j)
             j += 1
         j += 1
-    return -1
+    return closing
 
 
 def _children(node: Node) -> Sequence[Node]:

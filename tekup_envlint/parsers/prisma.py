@@ -12,8 +12,7 @@ its line is unterminated. A BOM is read as a space, so offsets still match the f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaValue, Problem, SourceFile, Span
 from tekup_envlint.text import LineIndex
@@ -40,8 +39,10 @@ _BLOCKS = ("datasource", "generator", "model", "enum", "view", "type")
 _JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """One token; a named tuple, not a frozen dataclass: a schema has thousands and a
+    frozen dataclass's `__init__` costs several times more per token."""
+
     kind: str
     text: str
     start: int
@@ -95,7 +96,10 @@ class _Reader:
         self.lines = LineIndex(text)
         self.problems: List[Problem] = []
         # Only tokens that carry meaning: comments and spaces are dropped, line breaks kept.
-        self.tokens = [t for t in tokenize(text) if t.kind not in ("comment", "space")]
+        self.tokens = [
+            _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
+            for m in _TOKEN.finditer(text) if m.lastgroup not in ("comment", "space")
+        ]
 
     def _span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

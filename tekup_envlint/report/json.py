@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import Counter
 from typing import Any, Dict, List, Sequence
 
@@ -12,6 +13,16 @@ from tekup_envlint.models import Finding
 from tekup_envlint.workspace import Workspace
 
 SCHEMA_VERSION = 1
+
+# A file name that is not UTF-8 reaches us with lone surrogates (surrogateescape); written
+# as they are they would make the output invalid UTF-8 (or crash a strict stdout), so they
+# are written as JSON escapes, which json.loads reads back to the same string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _dumps(document: Dict[str, Any]) -> str:
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:
@@ -49,7 +60,7 @@ def check_report(root: str, findings: Sequence[Finding], names: Dict[str, str], 
             "by_code": dict(sorted(Counter(f.code for f in findings).items())),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return _dumps(document)
 
 
 def map_report(workspace: Workspace) -> str:
@@ -83,4 +94,4 @@ def map_report(workspace: Workspace) -> str:
         "root": str(workspace.root),
         "apps": apps,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return _dumps(document)

@@ -6,6 +6,7 @@ never imported.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -17,8 +18,30 @@ Line = List[Segment]
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
+# Lines end where `LineIndex` ends them (LF, CR LF, a lone CR), not where str.splitlines
+# does (it also breaks at \v, \f, U+2028 ...), so a frame shows the line a finding names.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# What the repository may not send to a terminal: control characters (an ESC sequence in
+# a value or a file name could rewrite the screen; a line break in a file name could forge
+# an output line), and the lone surrogates that stand for the bytes of a file name that is
+# not UTF-8 (a strict stdout cannot encode them).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: "re.Match[str]") -> str:
+    code = ord(match.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Text from the repository made safe for a terminal: control characters as escapes."""
+    return _UNPRINTABLE.sub(_escape, text)
+
 
 def render(lines: Sequence[Line], color: bool) -> str:
+    lines = [[(printable(text), style) for text, style in line] for line in lines]
     if not color:
         return "".join("".join(text for text, _ in line) + "\n" for line in lines)
     import io
@@ -33,11 +56,15 @@ def render(lines: Sequence[Line], color: bool) -> str:
     return buffer.getvalue()
 
 
-def _frame(parsed: Optional[ParsedFile], line: int, scrub: Callable[[str], str]) -> Optional[str]:
-    if parsed is None or not parsed.text:
-        return None
-    lines = parsed.text.splitlines()
-    if not 1 <= line <= len(lines):
+def _source_lines(parsed: ParsedFile) -> List[str]:
+    lines = _LINE_BREAK.split(parsed.text)
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) -> Optional[str]:
+    if not lines or not 1 <= line <= len(lines):
         return None
     source = scrub(lines[line - 1].lstrip("\ufeff"))  # before cutting, so no secret is cut short
     return source if len(source) <= 160 else source[:157] + "..."
@@ -51,6 +78,7 @@ def check_lines(
 ) -> List[Line]:
     out: List[Line] = []
     current = None
+    split: Dict[str, List[str]] = {}  # each file split once, not once per finding
     for f in findings:
         if f.path != current:
             if current is not None:
@@ -67,7 +95,10 @@ def check_lines(
             (fixable, "green"),
             (f"  {f.message}", ""),
         ])
-        frame = _frame(files.get(f.path), f.line, scrub)
+        parsed = files.get(f.path)
+        if parsed is not None and f.path not in split:
+            split[f.path] = _source_lines(parsed)
+        frame = _frame(split.get(f.path), f.line, scrub)
         if frame is not None:
             out.append([(f"  {f.line:>5} | ", "dim"), (frame, "")])
     if findings:
@@ -102,6 +133,7 @@ def map_table(workspace: Workspace, color: bool) -> str:
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text  # cells as Text: a `[` in a path or key is not rich markup
 
     apps = [a for a in workspace.apps.values() if a.connections]
     if not apps:
@@ -113,15 +145,16 @@ def map_table(workspace: Workspace, color: bool) -> str:
         table.add_column(KIND_LABEL[kind] if kind != "legacy-vault" else "legacy project")
     for app in apps:
         providers = sorted({c.provider for c in app.connections if c.provider})
-        label = app.root + ("\nHYBRID: " + " + ".join(providers) if len(providers) > 1 else "")
+        label = printable(app.root) + ("\nHYBRID: " + " + ".join(providers) if len(providers) > 1 else "")
         cells = []
         for kind in kinds:
             entries = [
-                f"{_relative(c.file.source.path, app.root)}:{c.span.line} {c.key}"
+                printable(f"{_relative(c.file.source.path, app.root)}:{c.span.line} {c.key}")
                 for c in app.connections if c.target.kind == kind
             ]
             cells.append("\n".join(entries))
-        table.add_row(label, *cells, style="red" if len(providers) > 1 else None)
+        table.add_row(*(Text(cell) for cell in [label, *cells]),
+                      style="red" if len(providers) > 1 else None)
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=240 if not color else None,
                       highlight=False)

@@ -1,0 +1,259 @@
+"""Secrets never leak: not one planted secret appears in full in any output of any command.
+
+A workspace carries secrets of every shape in every place a value can sit (dotenv lines,
+Compose `environment` maps and lists, `${VAR:-default}` defaults, a Prisma datasource
+literal, lines no parser can read, a commented-out token). Every command runs through the
+installed script, with text and JSON output, without colour and with colour on a real
+terminal (a pty), plus the error paths; stdout and stderr are searched for each secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+import string
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import pytest
+
+from conftest import git_init, jwt, write_tree
+
+COMMAND = Path(sys.executable).parent / "tekup-envlint"
+pytestmark = pytest.mark.skipif(not COMMAND.exists(), reason="the console script is not installed next to python")
+
+PRIMARY = "oaevagdgrasfppbrxbey"
+_RNG = random.Random(20240605)
+RANDOM_PASSWORD = "".join(_RNG.choice(string.ascii_letters + string.digits + "!%^*-_+.~") for _ in range(40))
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+SERVICE_ROLE = jwt({"iss": "supabase", "ref": PRIMARY, "role": "service_role", "iat": 1700000000, "exp": 2000000000},
+                   signature="Xk3dP0aQ9rL2mN8vB7cY6tR5eW4qZ1sH0gJ3fK2lM9o")
+SECRETS: Dict[str, str] = {
+    "pooler DSN password": "Zq8rT2vLk9mW3xYp",
+    "direct DSN password (percent-encoded)": "p%40ss-W0rd-7Hq2",
+    "service_role JWT": SERVICE_ROLE,
+    "service_role JWT signature": "Xk3dP0aQ9rL2mN8vB7cY6tR5eW4qZ1sH0gJ3fK2lM9o",
+    "sb_secret_ key": "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",
+    "GitHub token": "ghp_R4nd0mT0k3nV4lu3Xy9Zq8Wv7Ut6Sr5Qp4On",
+    "OpenAI key": "sk-proj-Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz1Bc3Df5Hg7",
+    "Stripe key": "sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9",
+    "random DB_PASSWORD": RANDOM_PASSWORD,
+    "Compose map password": "ComposeMapSecret4242",
+    "Compose map DSN password": "MapDsnSecret9191",
+    "Compose list password": "ComposeListSecret5353",
+    "Compose list DSN password": "ListDsnSecret8282",
+    "Compose default": "DefaultedSecret6161",
+    "Prisma literal password": "PrismaLiteralSecret6464",
+    "secret on a line with a space in the key": "BrokenLineSecret9999",
+    "secret in an unterminated quote": "UnterminatedSecret7777",
+    "secret on a broken YAML line": "BrokenYamlSecret3131",
+    "commented-out token": "ghp_C0mm3nt3dT0k3nXy9Zq8Wv7Ut6Sr5Qp4OnAb",
+}
+# what a reader of the file would take for the secret, too
+DECODED = {"direct DSN password (decoded)": "p@ss-W0rd-7Hq2"}
+
+
+def workspace(root: Path) -> Path:
+    s = SECRETS
+    write_tree(root, {
+        "apps/api/package.json": "{}",
+        "apps/api/.env": (
+            f"DATABASE_URL=postgresql://postgres.{PRIMARY}:{s['pooler DSN password']}"
+            "@aws-1-eu-central-1.pooler.supabase.com:6543/postgres\n"
+            f"DIRECT_URL=postgresql://postgres:{s['direct DSN password (percent-encoded)']}@db.{PRIMARY}.supabase.co:5432/postgres\n"
+            f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n"
+            f"SUPABASE_SERVICE_ROLE_KEY={s['service_role JWT']}\n"
+            f"SUPABASE_SECRET_KEY={s['sb_secret_ key']}\n"
+            f"GITHUB_TOKEN={s['GitHub token']}\n"
+            f"OPENAI_API_KEY={s['OpenAI key']}\n"
+            f"STRIPE_SECRET_KEY={s['Stripe key']}\n"
+            f"DB_PASSWORD={s['random DB_PASSWORD']}\n"
+            f"# GITHUB_TOKEN={s['commented-out token']}\n"
+            f"BROKEN TOKEN={s['secret on a line with a space in the key']}\n"
+            f"BROKEN_PASSWORD=\"{s['secret in an unterminated quote']}\n"
+        ),
+        "apps/api/.env.example": (
+            f"NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY={s['service_role JWT']}\n"
+            f"DB_PASSWORD={s['random DB_PASSWORD']}\n"
+        ),
+        "apps/db/package.json": "{}",
+        "apps/db/docker-compose.yml": (
+            "services:\n"
+            "  db:\n"
+            "    image: postgres:16\n"
+            "    environment:\n"
+            f"      POSTGRES_PASSWORD: {s['Compose map password']}\n"
+            f"      DATABASE_URL: postgresql://app:{s['Compose map DSN password']}@db:5432/app\n"
+            f"      PGPASSWORD: ${{PG_PASS:-{s['Compose default']}}}\n"
+            "  app:\n"
+            "    image: node:20\n"
+            "    environment:\n"
+            f"      - POSTGRES_PASSWORD={s['Compose list password']}\n"
+            f"      - DATABASE_URL=postgresql://app:{s['Compose list DSN password']}@db:5432/app\n"
+        ),
+        "apps/broken/package.json": "{}",
+        "apps/broken/compose.yaml": (
+            "services:\n  db:\n    environment:\n"
+            f"      POSTGRES_PASSWORD: \"{s['secret on a broken YAML line']}\n"
+        ),
+        "apps/web/package.json": "{}",
+        "apps/web/prisma/schema.prisma": (
+            "datasource db {\n"
+            '  provider = "postgresql"\n'
+            f'  url      = "postgresql://prisma:{s["Prisma literal password"]}@db.example.com:5432/app"\n'
+            "}\n"
+        ),
+    })
+    return root
+
+
+ALL_SECRETS = {**SECRETS, **DECODED}
+
+
+def leaked(output: bytes) -> List[str]:
+    text = output.decode("utf-8", "replace")
+    return [name for name, secret in ALL_SECRETS.items() if secret in text]
+
+
+def _env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TEKUP_ENVLINT_DEBUG", "NO_COLOR", "FORCE_COLOR")}
+    env.update(extra or {})
+    return env
+
+
+def run(args: Tuple[str, ...], cwd: Path, extra: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(COMMAND), *args], cwd=cwd, env=_env(extra), capture_output=True, timeout=120)
+
+
+def run_on_terminal(args: Tuple[str, ...], cwd: Path) -> Tuple[int, bytes, bytes]:
+    """The command with stdout on a pseudo-terminal, so that it colours as for a person."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = _env({"TERM": "xterm-256color", "COLUMNS": "200", "FORCE_COLOR": "1"})
+    process = subprocess.Popen([str(COMMAND), *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                               stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    stderr = process.stderr.read() if process.stderr else b""
+    return process.wait(timeout=120), b"".join(chunks), stderr
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    root = workspace(tmp_path_factory.mktemp("leaks") / "repo")
+    git_init(root)  # tracked files: the credential rules report them as committed
+    return root
+
+
+COMMANDS = [
+    ("check", "--no-color"),
+    ("check", "--format", "text"),
+    ("check", "--format", "json"),
+    ("check", "--fail-on", "info", "--no-color"),
+    ("check", "--select", "CRD,SYN", "--format", "json"),
+    ("check", "apps/api/.env", "apps/db/docker-compose.yml", "--no-color"),  # pre-commit passes files
+    ("map", "--no-color"),
+    ("map", "--format", "text"),
+    ("map", "--format", "json"),
+    ("rules",),
+    ("explain", "CRD001"),
+    ("explain", "CRD002"),
+    ("explain", "SYN002"),
+]
+
+
+def test_the_secrets_are_there_to_find(repo: Path) -> None:
+    """Not a vacuous test: the files are read and the credential rules see the secrets."""
+    done = run(("check", "--format", "json"), repo)
+    assert done.returncode == 1, done.stderr
+    found = {(f["path"], f["code"]) for f in json.loads(done.stdout)["findings"]}
+    for expected in [("apps/api/.env", "CRD001"), ("apps/api/.env", "CRD002"), ("apps/api/.env", "SYN001"),
+                     ("apps/api/.env", "SYN002"), ("apps/db/docker-compose.yml", "CRD005"),
+                     ("apps/broken/compose.yaml", "SYN004")]:
+        assert expected in found, (expected, sorted(found))
+    files = (repo / "apps/api/.env").read_text() + (repo / "apps/db/docker-compose.yml").read_text()
+    assert all(secret in files for name, secret in SECRETS.items() if "broken YAML" not in name and "Prisma" not in name)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_no_command_prints_a_secret(repo: Path, args: Tuple[str, ...]) -> None:
+    done = run(args, repo)
+    assert b"Traceback" not in done.stderr
+    assert done.returncode in (0, 1), done.stderr
+    assert leaked(done.stdout) == [] and leaked(done.stderr) == []
+
+
+@pytest.mark.parametrize("args", [("check",), ("map",)], ids=["check", "map"])
+def test_no_secret_in_colour_on_a_terminal(repo: Path, args: Tuple[str, ...]) -> None:
+    code, out, err = run_on_terminal(args, repo)
+    assert code in (0, 1), err
+    assert b"\x1b[" in out  # colour really was on
+    assert leaked(out) == [] and leaked(err) == []
+    # NO_COLOR turns it off again, with nothing leaked either
+    plain = run(args, repo, {"NO_COLOR": "1"})
+    assert b"\x1b[" not in plain.stdout and leaked(plain.stdout) == []
+
+
+def test_render_with_colour_in_process(repo: Path) -> None:
+    from tekup_envlint import engine
+    from tekup_envlint.config_file import load
+    from tekup_envlint.report.text import check_lines, map_table, render
+
+    result = engine.run(repo, load(repo))
+    files = {f.source.path: f for f in result.workspace.files}
+    for color in (True, False):
+        out = render(check_lines(result.findings, files, len(files), result.redactor.scrub), color)
+        assert leaked(out.encode()) == []
+        assert leaked(map_table(result.workspace, color).encode()) == []
+    messages = "\n".join(f.message for f in result.findings)
+    assert leaked(messages.encode()) == []
+
+
+def test_error_paths_print_no_secret(repo: Path, tmp_path: Path) -> None:
+    s = SECRETS
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        f'schemas = "postgresql://u:{s["pooler DSN password"]}@h/db"\n'
+        f'strategy = "{s["GitHub token"]}"\n'
+        f'fail-on = "{s["OpenAI key"]}"\n'
+    )
+    for args in [("check", "--config", str(bad)), ("map", "--config", str(bad)),
+                 ("check", "--select", s["Stripe key"]), ("explain", s["sb_secret_ key"]),
+                 ("check", "--config", str(tmp_path / "missing.toml"))]:
+        done = run(args, repo)
+        assert done.returncode == 2 and b"Traceback" not in done.stderr, done.stderr
+        assert leaked(done.stdout) == [] and leaked(done.stderr) == [], (args, done.stderr)
+
+
+def test_internal_error_prints_no_secret(repo: Path, monkeypatch, capsys) -> None:
+    """An unexpected exception whose message holds a secret: exit 2, type name only."""
+    from tekup_envlint import cli, engine
+
+    def explode(*args, **kwargs):
+        raise ValueError(f"could not parse {SECRETS['random DB_PASSWORD']}")
+
+    monkeypatch.delenv("TEKUP_ENVLINT_DEBUG", raising=False)
+    monkeypatch.setattr(engine, "run", explode)
+    assert cli.main(["check", str(repo)]) == 2
+    out, err = capsys.readouterr()
+    assert "internal error: ValueError" in err
+    assert leaked((out + err).encode()) == []
