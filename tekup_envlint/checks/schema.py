@@ -152,15 +152,25 @@ def _interpolate(text: str, env: Dict[str, Optional[str]]) -> Optional[str]:
     return None if "$" in result else result
 
 
-def _dotenv(ws: Workspace, path: str) -> Optional[Dict[str, Optional[str]]]:
+def _files_by_path(ws: Workspace) -> Dict[str, ParsedFile]:
+    """The discovered files by path, so a lookup does not scan them all (the first wins)."""
+    index: Dict[str, ParsedFile] = {}
+    for parsed in ws.files:
+        index.setdefault(parsed.source.path, parsed)
+    return index
+
+
+def _dotenv(files: Dict[str, ParsedFile], path: str) -> Optional[Dict[str, Optional[str]]]:
     """The settings of one discovered file by key; None when it was not read."""
-    parsed = next((f for f in ws.files if f.source.path == path), None)
+    parsed = files.get(path)
     if parsed is None:
         return None
     return {s.key: s.value for s in parsed.settings}
 
 
-def _service_env(ws: Workspace, parsed: ParsedFile, service: ComposeService) -> Tuple[Dict[str, Optional[str]], bool]:
+def _service_env(
+    ws: Workspace, files: Dict[str, ParsedFile], parsed: ParsedFile, service: ComposeService,
+) -> Tuple[Dict[str, Optional[str]], bool]:
     """The service's environment after `env_file` (None: passed through from the shell),
     and whether every `env_file` that exists could be read."""
     folder = posixpath.dirname(parsed.source.path)
@@ -168,7 +178,7 @@ def _service_env(ws: Workspace, parsed: ParsedFile, service: ComposeService) -> 
     complete = True
     for ref in service.env_files:
         path = posixpath.normpath(posixpath.join(folder, ref.path))
-        found = _dotenv(ws, path)
+        found = _dotenv(files, path)
         if found is None:
             # not read: unknown, unless it does not exist (an optional env_file)
             complete = complete and not path.startswith("../") and not (ws.root / path).exists()
@@ -208,6 +218,7 @@ def _service_value(
 
 
 def _compose_databases(ws: Workspace) -> List[_Database]:
+    files = _files_by_path(ws)
     found: List[_Database] = []
     for app in ws.apps.values():
         for conn in app.connections:
@@ -215,8 +226,8 @@ def _compose_databases(ws: Workspace) -> List[_Database]:
             if conn.target.source != "compose-service" or conn.target.kind != "docker" or service is None:
                 continue
             folder = posixpath.dirname(conn.file.source.path)
-            project = _dotenv(ws, posixpath.join(folder, ".env")) or {}
-            env, complete = _service_env(ws, conn.file, service)
+            project = _dotenv(files, posixpath.join(folder, ".env")) or {}
+            env, complete = _service_env(ws, files, conn.file, service)
             user = _service_value(env, complete, project, _USER_VARS, "postgres")
             found.append(_Database(
                 app=app.root,
@@ -229,19 +240,39 @@ def _compose_databases(ws: Workspace) -> List[_Database]:
     return found
 
 
-def _aimed_at(app: App, conn: Connection, databases: List[_Database]) -> List[_Database]:
-    """The Compose databases a DSN reaches: by service name, or by a published port on
-    this machine. Those of the DSN's own app come first and alone when there are any."""
-    host = _first_host(conn)
-    port = conn.target.port or 5432
-    local = _this_machine(conn)
-    found = [
-        db for db in databases
-        if (db.conn.service is not None and db.conn.service.name.lower() == host)
-        or (local and port in db.published)
-    ]
-    own = [db for db in found if db.app == app.root]
-    return own or found
+class _Databases:
+    """The Compose databases indexed by service name and by published port, built once per
+    run so that finding the ones a DSN reaches does not compare it with every database."""
+
+    def __init__(self, databases: List[_Database]) -> None:
+        self.all = databases
+        self.by_name: Dict[str, List[int]] = {}
+        self.by_port: Dict[int, List[int]] = {}
+        # many DSNs of an app name the same host and port: answer each question once
+        self.memo: Dict[Tuple[str, str, Optional[int]], List[_Database]] = {}
+        for index, db in enumerate(databases):
+            if db.conn.service is not None:
+                self.by_name.setdefault(db.conn.service.name.lower(), []).append(index)
+            for port in db.published:
+                self.by_port.setdefault(port, []).append(index)
+
+    def __bool__(self) -> bool:
+        return bool(self.all)
+
+    def aimed_at(self, app: App, conn: Connection) -> List[_Database]:
+        """The Compose databases a DSN reaches: by service name, or by a published port on
+        this machine. Those of the DSN's own app come first and alone when there are any."""
+        host = _first_host(conn)
+        port = (conn.target.port or 5432) if _this_machine(conn) else None
+        key = (app.root, host, port)
+        if key not in self.memo:
+            indexes = set(self.by_name.get(host, ()))
+            if port is not None:
+                indexes.update(self.by_port.get(port, ()))
+            found = [self.all[index] for index in sorted(indexes)]  # in discovery order
+            own = [db for db in found if db.app == app.root]
+            self.memo[key] = own or found
+        return self.memo[key]
 
 
 # The maintenance database every PostgreSQL server has. A service that creates no other
@@ -250,15 +281,35 @@ def _aimed_at(app: App, conn: Connection, databases: List[_Database]) -> List[_D
 MAINTENANCE_DATABASE = "postgres"
 
 
-def _disagreements(conn: Connection, db: _Database) -> List[str]:
-    """What the DSN says that the service does not create (values known on both sides)."""
+def _disagreements(conn: Connection, candidates: List[_Database]) -> Optional[List[str]]:
+    """What the DSN says that its first candidate does not create, when it agrees with none
+    of them; None when it agrees with one (or has none). The DSN's side is read once, and
+    each distinct (user, database, password) of the services compared once."""
+    mine = (_literal(conn.target.user), _literal(conn.target.database), _password(conn))
+    first: Optional[List[str]] = None
+    seen: Set[Tuple[Optional[str], Optional[str], Optional[str]]] = set()
+    for db in candidates:
+        theirs = (db.user, db.database, db.password)
+        if theirs in seen:
+            continue
+        seen.add(theirs)
+        wrong = _compare(mine, db)
+        if not wrong:
+            return None
+        if first is None:
+            first = wrong
+    return first
+
+
+def _compare(mine: Tuple[Optional[str], Optional[str], Optional[str]], db: _Database) -> List[str]:
+    """What a DSN's (user, database, password) says that the service does not create
+    (values known on both sides)."""
     out: List[str] = []
-    user, database = _literal(conn.target.user), _literal(conn.target.database)
+    user, database, password = mine
     if user and db.user and user != db.user:
         out.append(f"user {user} (the service creates {db.user})")
     if database and db.database and database != db.database and db.database != MAINTENANCE_DATABASE:
         out.append(f"database {database} (the service creates {db.database})")
-    password = _password(conn)
     if password and db.password and password != db.password:
         out.append("a password that differs from its POSTGRES_PASSWORD")
     return out
@@ -280,20 +331,18 @@ def _env_scope(ws: Workspace, app: App) -> List[App]:
     return [app] + ([root] if root is not None and root is not app else [])
 
 
-def _defined(ws: Workspace, app: App, name: str) -> bool:
-    return any(
-        s.key == name
-        for scope in _env_scope(ws, app)
-        for f in scope.files if f.source.kind in ENV_KINDS
-        for s in f.settings
-    )
+def _env_keys(app: App) -> Set[str]:
+    """The keys the app's env files define, gathered once per app rather than per lookup."""
+    return {s.key for f in app.files if f.source.kind in ENV_KINDS for s in f.settings}
 
 
-def _env_connections(ws: Workspace, app: App, name: str) -> Iterator[Connection]:
-    for scope in _env_scope(ws, app):
-        for conn in scope.connections:
-            if conn.key == name and conn.setting is not None and conn.file.source.kind in ENV_KINDS:
-                yield conn
+def _env_connections_by_key(app: App) -> Dict[str, List[Connection]]:
+    """The app's env-file connections by key, in order, gathered once per app."""
+    index: Dict[str, List[Connection]] = {}
+    for conn in app.connections:
+        if conn.setting is not None and conn.file.source.kind in ENV_KINDS:
+            index.setdefault(conn.key, []).append(conn)
+    return index
 
 
 # --------------------------------------------------------------------------- rules
@@ -306,15 +355,18 @@ def undeclared_schema(ws: Workspace) -> Iterator[Hit]:
         return
     by_lower = {name.lower(): name for name in declared}
     listed = ", ".join(sorted(declared))
+    declared_in: Optional[str] = None  # scans every file: once, and only when there is a hit
     for app, conn, schema in _schemas(ws):
         if schema in declared or schema == DEFAULT_SCHEMA or conn.target.kind in FOREIGN_KINDS:
             continue
         close = difflib.get_close_matches(schema.lower(), sorted(by_lower), n=1)
         hint = f"; did you mean {by_lower[close[0]]}?" if close else ""
+        if declared_in is None:
+            declared_in = _declared_in(ws)
         yield _hit(
             app, conn,
             f"{conn.key} selects schema {schema}, which neither the config (`schemas`) nor any "
-            f"Prisma datasource declares (declared: {listed}{_declared_in(ws)}){hint}",
+            f"Prisma datasource declares (declared: {listed}{declared_in}){hint}",
             schema,
         )
 
@@ -335,19 +387,34 @@ def schema_name_mismatch(ws: Workspace) -> Iterator[Hit]:
 
 @rule("SCH003")
 def foreign_schema(ws: Workspace) -> Iterator[Hit]:
+    # Which globs own each schema, which schemas each app's root owns, and which apps own
+    # each schema: computed once, not per hit (a hit used to match every app against
+    # every glob).
+    owners: Dict[str, List[str]] = {}
+    for glob, owned in ws.config.app_schemas:
+        owners.setdefault(owned, []).append(glob)
+    owned_by = {root: {owned for glob, owned in ws.config.app_schemas if _glob(root, glob)} for root in ws.apps}
+    owner_text: Dict[str, str] = {}
+    prisma: Dict[str, Set[str]] = {}
     for app, conn, schema in _schemas(ws):
-        owners = [glob for glob, owned in ws.config.app_schemas if owned == schema]
         if (
             app.root == "."
-            or not owners
+            or schema not in owners
             or conn.target.kind in FOREIGN_KINDS
-            or any(_glob(app.root, g) for g in owners)
-            or schema in _own_prisma_schemas(app)
+            or schema in owned_by[app.root]
         ):
             continue
-        owner_apps = [root for root in ws.apps if any(_glob(root, g) for g in owners)]
-        globs = ", ".join(f"`{g}`" for g in owners)
-        owner = f"app {', '.join(owner_apps)} (app_schemas {globs})" if owner_apps else f"the apps matching {globs}"
+        if app.root not in prisma:
+            prisma[app.root] = _own_prisma_schemas(app)
+        if schema in prisma[app.root]:
+            continue
+        if schema not in owner_text:
+            owner_apps = [root for root, owned in owned_by.items() if schema in owned]
+            globs = ", ".join(f"`{g}`" for g in owners[schema])
+            owner_text[schema] = (
+                f"app {', '.join(owner_apps)} (app_schemas {globs})" if owner_apps else f"the apps matching {globs}"
+            )
+        owner = owner_text[schema]
         yield _hit(
             app, conn,
             f"{conn.key} selects schema {schema}, which belongs to {owner}, not to app {app.root}",
@@ -357,15 +424,15 @@ def foreign_schema(ws: Workspace) -> Iterator[Hit]:
 
 @rule("SCH004")
 def compose_credentials_mismatch(ws: Workspace) -> Iterator[Hit]:
-    databases = _compose_databases(ws)
+    databases = _Databases(_compose_databases(ws))
     if not databases:
         return
     for app, conn in _dsns(ws):
-        candidates = _aimed_at(app, conn, databases)
-        problems = [_disagreements(conn, db) for db in candidates]
-        if not candidates or not all(problems):
+        candidates = databases.aimed_at(app, conn)
+        wrong = _disagreements(conn, candidates)
+        if wrong is None:
             continue  # no Compose database, or one it agrees with
-        db, wrong = candidates[0], problems[0]
+        db = candidates[0]
         name = db.conn.service.name if db.conn.service is not None else db.conn.key
         yield _hit(
             app, conn,
@@ -392,7 +459,7 @@ def _on_configured_docker(conn: Connection, config: Config) -> bool:
 
 @rule("SCH005")
 def database_name_mismatch(ws: Workspace) -> Iterator[Hit]:
-    databases = _compose_databases(ws)
+    databases = _Databases(_compose_databases(ws))
     docker = ws.config.docker
     for app, conn in _dsns(ws):
         database = _literal(conn.target.database)
@@ -409,7 +476,7 @@ def database_name_mismatch(ws: Workspace) -> Iterator[Hit]:
             conn.target.kind == "docker"
             and database != docker.database
             and _on_configured_docker(conn, ws.config)
-            and not _aimed_at(app, conn, databases)  # a Compose service there decides (SCH004)
+            and not databases.aimed_at(app, conn)  # a Compose service there decides (SCH004)
         ):
             yield _hit(
                 app, conn,
@@ -476,25 +543,32 @@ def pooler_user_ref(ws: Workspace) -> Iterator[Hit]:
             )
 
 
-def _pooler_source(ws: Workspace, app: App, value: PrismaValue) -> Optional[str]:
-    """Where the datasource's url is a transaction pooler URL (path:line), if it is one."""
+def _pooler_source(
+    ws: Workspace, app: App, value: PrismaValue, env: Dict[str, Dict[str, List[Connection]]],
+) -> Optional[str]:
+    """Where the datasource's url is a transaction pooler URL (path:line), if it is one.
+    `env` caches `_env_connections_by_key` per app root."""
     if value.literal is not None:
         target = classify("url", value.literal, ws.config)
         return "the schema" if target is not None and target.pooler_mode == "transaction" else None
     if value.env is None:
         return None
-    return next(
-        (c.where for c in _env_connections(ws, app, value.env) if c.target.pooler_mode == "transaction"),
-        None,
-    )
+    for scope in _env_scope(ws, app):
+        if scope.root not in env:
+            env[scope.root] = _env_connections_by_key(scope)
+        for conn in env[scope.root].get(value.env, ()):
+            if conn.target.pooler_mode == "transaction":
+                return conn.where
+    return None
 
 
 @rule("SCH008")
 def prisma_pooler_without_directurl(ws: Workspace) -> Iterator[Hit]:
+    env: Dict[str, Dict[str, List[Connection]]] = {}
     for app, parsed, ds in _prisma_datasources(ws):
         if ds.url is None or ds.direct_url is not None:
             continue
-        where = _pooler_source(ws, app, ds.url)
+        where = _pooler_source(ws, app, ds.url, env)
         if where is None:
             continue
         what = f'env("{ds.url.env}")' if ds.url.env else "its url"
@@ -508,9 +582,19 @@ def prisma_pooler_without_directurl(ws: Workspace) -> Iterator[Hit]:
 
 @rule("SCH009")
 def prisma_env_undefined(ws: Workspace) -> Iterator[Hit]:
+    keys: Dict[str, Set[str]] = {}  # env keys per app root, gathered once
+
+    def defined(app: App, name: str) -> bool:
+        for scope in _env_scope(ws, app):
+            if scope.root not in keys:
+                keys[scope.root] = _env_keys(scope)
+            if name in keys[scope.root]:
+                return True
+        return False
+
     for app, parsed, ds in _prisma_datasources(ws):
         for field_name, value in (("url", ds.url), ("directUrl", ds.direct_url)):
-            if value is None or not value.env or _defined(ws, app, value.env):
+            if value is None or not value.env or defined(app, value.env):
                 continue
             scope = "the repository root" if app.root == "." else f"app {app.root} or the repository root"
             yield Hit(
