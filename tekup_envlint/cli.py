@@ -146,15 +146,15 @@ def _check(args: argparse.Namespace) -> int:
     files = {f.source.path: f for f in result.workspace.files}
     if args.format == "json":
         from tekup_envlint.catalogue import catalogue
-        from tekup_envlint.report.json import check_report
+        from tekup_envlint.report.json import write_check_report
 
         names = {code: rule.name for code, rule in catalogue().items()}
-        output = check_report(str(result.root), findings, names, len(files))
+        # streamed: the report of a large tree is tens of MB as one string
+        write_check_report(sys.stdout, str(result.root), findings, names, len(files))
     else:
         from tekup_envlint.report.text import check_lines, render
 
-        output = render(check_lines(findings, files, len(files), result.redactor.scrub), _color(args))
-    sys.stdout.write(output)
+        sys.stdout.write(render(check_lines(findings, files, len(files), result.redactor.scrub), _color(args)))
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if engine.failing(findings, config.fail_on) else EXIT_OK

@@ -317,17 +317,21 @@ def _difference(compare: str, a: Setting, b: Setting, ws: Workspace) -> Optional
 
 @rule("CON004")
 def alias_disagreement(ws: Workspace) -> Iterator[Hit]:
-    groups = alias_groups()
+    groups = [
+        ({str(n).upper() for n in group["names"]}, str(group.get("compare", "value")), str(group.get("what", "one value")))
+        for group in alias_groups()
+    ]
+    aliases = set().union(*(names for names, _, _ in groups))
     for parsed in ws.files:
         if not parsed.settings:
             continue
-        effective = _effective(parsed.settings)
-        for group in groups:
-            names = [str(n).upper() for n in group["names"]]
-            compare = str(group.get("compare", "value"))
-            what = str(group.get("what", "one value"))
+        # the effective settings under any alias name, with their upper-case keys, in order
+        effective = [(key.upper(), s) for (_svc, key), s in _effective(parsed.settings).items() if key.upper() in aliases]
+        if not effective:
+            continue
+        for names, compare, what in groups:
             members = sorted(
-                (s for (_svc, key), s in effective.items() if key.upper() in names and _usable(s.value, compare)),
+                (s for key, s in effective if key in names and _usable(s.value, compare)),
                 key=lambda s: s.key_span.start,
             )
             for index, later in enumerate(members):

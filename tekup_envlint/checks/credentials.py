@@ -19,12 +19,13 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
 from tekup_envlint.classify import (
-    classify,
+    classify as _classify,
     is_local_host,
     is_placeholder,
     is_placeholder_host,
@@ -35,7 +36,7 @@ from tekup_envlint.classify import (
 from tekup_envlint.config import Config
 from tekup_envlint.models import Hit, ParsedFile, Setting, SourceFile, Span
 from tekup_envlint.patterns import SecretShape, load, secret_shapes
-from tekup_envlint.redact import redact
+from tekup_envlint.redact import _probe, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
 
@@ -52,6 +53,13 @@ _HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha5
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+@lru_cache(maxsize=1 << 14)
+def classify(key: str, value: Optional[str], config: Optional[Config] = None):
+    """`classify.classify`, once per distinct setting: a monorepo repeats the same lines in
+    file after file, and several rules here classify every setting (the result is immutable)."""
+    return _classify(key, value, config)
 
 
 def entropy(text: str) -> float:
@@ -162,11 +170,17 @@ class _Covered:
 
 def _raw_matches(parsed: ParsedFile, pattern: "re.Pattern[str]") -> Iterator[Tuple["re.Match[str]", Span]]:
     """Matches in a file's raw text outside every setting value (comments, unread YAML, ...)."""
-    if not parsed.text or not pattern.search(parsed.text):
+    if not parsed.text:
+        return
+    # A pattern starting with a lookbehind is tried at every position; its probe (the same
+    # pattern without the lookbehind) jumps to the literal prefix. No match can start
+    # before the probe's first match, so the scan starts there.
+    first = (_probe(pattern) or pattern).search(parsed.text)
+    if first is None or not pattern.search(parsed.text, first.start()):
         return
     covered = _Covered(parsed)
     lines = LineIndex(parsed.text)
-    for m in pattern.finditer(parsed.text):
+    for m in pattern.finditer(parsed.text, first.start()):
         if m.start() not in covered:
             yield m, lines.span(m.start(), m.end())
 
@@ -204,6 +218,8 @@ class _DsnPassword:
 
 
 def _dsn_password(parsed: ParsedFile, key: str, value: Optional[str], span: Span, config: Config) -> Optional[_DsnPassword]:
+    if value is None or "://" not in value:
+        return None  # no URI (what `resolve` gives is a part of the value)
     text = resolve(value)
     if text is None:
         return None
@@ -490,6 +506,7 @@ def _owned_elsewhere(parsed: ParsedFile, setting: Setting, text: str, config: Co
     return target is not None and target.source == "supabase-key"  # CRD002, or public by design
 
 
+@lru_cache(maxsize=1 << 14)
 def _shape_in(key: str, text: str) -> Optional[Tuple[SecretShape, str]]:
     for shape in secret_shapes().shapes:
         if not shape.report or not shape.applies_to(key):
@@ -660,24 +677,31 @@ def local_default_password(ws: Workspace) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- tracked env files
 
 
-def _template_beside(ws: Workspace, source: SourceFile) -> str:
-    folder = source.path.rsplit("/", 1)[0] + "/" if "/" in source.path else ""
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+
+
+def _templates_by_folder(ws: Workspace) -> Dict[str, str]:
+    """The first env template of each folder, in workspace order."""
+    found: Dict[str, str] = {}
     for parsed in ws.files:
         other = parsed.source
-        if other.kind == "dotenv" and other.env == "template" and other.path.startswith(folder) and "/" not in other.path[len(folder):]:
-            return other.path
-    return folder + ".env.example"
+        if other.kind == "dotenv" and other.env == "template":
+            found.setdefault(_folder(other.path), other.path)
+    return found
 
 
 @rule("CRD006")
 def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
+    templates = _templates_by_folder(ws)
     for parsed in ws.files:
         source = parsed.source
         if source.kind != "dotenv" or source.env == "template" or not source.tracked or not source.in_git:
             continue
         if source.path.rsplit("/", 1)[-1].lower().endswith(".vault"):
             continue  # dotenv-vault's encrypted file is meant to be committed
-        template = _template_beside(ws, source)
+        folder = _folder(source.path)
+        template = templates.get(folder, folder + ".env.example")
         yield Hit(
             source.path,
             Span(0, 0, 1, 1),

@@ -292,24 +292,30 @@ def _tokens(name: str) -> FrozenSet[str]:
     return frozenset(t for t in _NAME_TOKENS.split(name.lower()) if t)
 
 
-def _template_of(ws: Workspace, rel: str) -> Optional[str]:
+def _templates(ws: Workspace) -> Dict[str, List[Tuple[FrozenSet[str], str]]]:
+    """The discovered env templates by folder, each as (its name's tokens without the
+    template markers, path), in workspace order."""
+    markers = frozenset(w.lower() for env, words in ws.config.environments if env == "template" for w in words)
+    found: Dict[str, List[Tuple[FrozenSet[str], str]]] = {}
+    for parsed in ws.files:
+        source = parsed.source
+        if source.kind == "dotenv" and source.env == "template":
+            folder, name = posixpath.split(source.path)
+            found.setdefault(folder, []).append((_tokens(name) - markers, source.path))
+    return found
+
+
+def _template_of(templates: Dict[str, List[Tuple[FrozenSet[str], str]]], rel: str) -> Optional[str]:
     """A discovered template for a missing file, beside it (`.env` -> `.env.example`,
     `example.env`, `.env.sample`): the file is meant to be made from it."""
     folder, name = posixpath.split(rel)
-    markers = frozenset(w.lower() for env, words in ws.config.environments if env == "template" for w in words)
     wanted = _tokens(name)
-    for parsed in ws.files:
-        source = parsed.source
-        if source.kind != "dotenv" or source.env != "template":
-            continue
-        other_folder, other = posixpath.split(source.path)
-        if other_folder == folder and _tokens(other) - markers == wanted:
-            return source.path
-    return None
+    return next((path for tokens, path in templates.get(folder, ()) if tokens == wanted), None)
 
 
 @rule("DRF005")
 def missing_env_file(ws: Workspace) -> Iterator[Hit]:
+    templates: Optional[Dict[str, List[Tuple[FrozenSet[str], str]]]] = None  # built at the first missing file
     for parsed in ws.files:
         if parsed.source.kind != "compose":
             continue
@@ -324,7 +330,9 @@ def missing_env_file(ws: Workspace) -> Iterator[Hit]:
                     continue  # a path on some machine, not in the repository
                 if (base / path).exists():
                     continue
-                if _template_of(ws, _join(folder, path)) is not None:
+                if templates is None:
+                    templates = _templates(ws)
+                if _template_of(templates, _join(folder, path)) is not None:
                     continue  # a fresh clone's `.env`, made by copying the template beside it
                 yield Hit(
                     parsed.source.path,

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, TextIO
 
 from tekup_envlint import __version__
 from tekup_envlint.models import Finding
@@ -20,9 +20,41 @@ SCHEMA_VERSION = 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _dumps(document: Dict[str, Any]) -> str:
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+def _escape(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _dumps(document: Dict[str, Any]) -> str:
+    return _escape(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+class _EscapingWriter:
+    """Collects the encoder's pieces and writes them, escaped, a few thousand at a time.
+
+    `json.dump` with an indent hands over about a million small pieces for a large report;
+    writing them in batches keeps memory flat without a write call per piece. A surrogate
+    is one character of one piece, so escaping batch by batch gives the same text.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.pieces: List[str] = []
+
+    def write(self, piece: str) -> None:
+        self.pieces.append(piece)
+        if len(self.pieces) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        self.stream.write(_escape("".join(self.pieces)))
+        self.pieces.clear()
+
+
+def _dump(document: Dict[str, Any], stream: TextIO) -> None:
+    """Write what `_dumps` returns to a stream without building it as one string."""
+    writer = _EscapingWriter(stream)
+    json.dump(document, writer, indent=2, ensure_ascii=False)
+    writer.flush()
 
 
 def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:
@@ -43,8 +75,17 @@ def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:
 
 
 def check_report(root: str, findings: Sequence[Finding], names: Dict[str, str], files: int) -> str:
+    return _dumps(check_document(root, findings, names, files))
+
+
+def write_check_report(stream: TextIO, root: str, findings: Sequence[Finding], names: Dict[str, str], files: int) -> None:
+    """`check_report`, written to a stream."""
+    _dump(check_document(root, findings, names, files), stream)
+
+
+def check_document(root: str, findings: Sequence[Finding], names: Dict[str, str], files: int) -> Dict[str, Any]:
     severities = Counter(f.severity for f in findings)
-    document = {
+    return {
         "tool": "tekup-envlint",
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -60,7 +101,6 @@ def check_report(root: str, findings: Sequence[Finding], names: Dict[str, str], 
             "by_code": dict(sorted(Counter(f.code for f in findings).items())),
         },
     }
-    return _dumps(document)
 
 
 def map_report(workspace: Workspace) -> str:
