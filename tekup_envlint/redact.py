@@ -91,7 +91,7 @@ class Redactor:
 def scrub_shapes(text: str) -> str:
     """Redact every self-identifying secret shape and every URI password slot in a text."""
     for shape in secret_shapes().self_identifying:
-        probe = _probe(shape.regex)
+        probe = without_lookbehind(shape.regex)
         if probe is not None and probe.search(text) is None:
             continue  # the shape cannot match: sub would give the text back unchanged
         text = shape.regex.sub(lambda m: redact(m.group(0)), text)
@@ -103,7 +103,7 @@ def scrub_shapes(text: str) -> str:
 _PROBES: Dict["re.Pattern[str]", "Optional[re.Pattern[str]]"] = {}
 
 
-def _probe(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
+def without_lookbehind(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
     """The regex without its leading lookbehind, or None when it has none.
 
     A pattern that starts with a lookbehind, as most token shapes do (`(?<![A-Za-z0-9])ghp_`),

@@ -36,7 +36,7 @@ from tekup_envlint.classify import (
 from tekup_envlint.config import Config
 from tekup_envlint.models import Hit, ParsedFile, Setting, SourceFile, Span
 from tekup_envlint.patterns import SecretShape, load, secret_shapes
-from tekup_envlint.redact import _probe, redact
+from tekup_envlint.redact import without_lookbehind, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
 
@@ -175,7 +175,7 @@ def _raw_matches(parsed: ParsedFile, pattern: "re.Pattern[str]") -> Iterator[Tup
     # A pattern starting with a lookbehind is tried at every position; its probe (the same
     # pattern without the lookbehind) jumps to the literal prefix. No match can start
     # before the probe's first match, so the scan starts there.
-    first = (_probe(pattern) or pattern).search(parsed.text)
+    first = (without_lookbehind(pattern) or pattern).search(parsed.text)
     if first is None or not pattern.search(parsed.text, first.start()):
         return
     covered = _Covered(parsed)
