@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from tekup_envlint import dsn as _dsn
@@ -180,6 +179,8 @@ def key_role_mismatch(ws: Workspace) -> Iterator[Hit]:
 
 def _date(timestamp: int) -> str:
     try:
+        from datetime import datetime, timezone  # only when an expiry is reported
+
         return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
     except (OverflowError, OSError, ValueError):
         return f"timestamp {timestamp}"

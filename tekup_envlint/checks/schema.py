@@ -7,7 +7,6 @@ aimed at, and resolve the variables a Prisma datasource reads with `env("...")`.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from dataclasses import dataclass
@@ -359,6 +358,8 @@ def undeclared_schema(ws: Workspace) -> Iterator[Hit]:
     for app, conn, schema in _schemas(ws):
         if schema in declared or schema == DEFAULT_SCHEMA or conn.target.kind in FOREIGN_KINDS:
             continue
+        import difflib  # only when a finding suggests a name
+
         close = difflib.get_close_matches(schema.lower(), sorted(by_lower), n=1)
         hint = f"; did you mean {by_lower[close[0]]}?" if close else ""
         if declared_in is None:
