@@ -475,11 +475,7 @@ def _classify(key: str, value: Optional[str], config: "Config", depth: int) -> O
             return None
         return Target(kind="unresolved", source=source, secret_state="reference")
 
-    parsed = _dsn.parse(text)
-    if parsed is None and text[:13].lower().startswith(_dsn.SCHEMES):
-        # `POSTGRES://` is not a URI to libpq, but Node and Prisma lower-case the scheme
-        scheme, rest = text.split("://", 1)
-        parsed = _dsn.parse(scheme.lower() + "://" + rest)
+    parsed = _dsn.parse_lenient(text)
     if parsed is not None:
         return _dsn_target(parsed, config)
 

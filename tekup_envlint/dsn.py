@@ -225,6 +225,19 @@ def _parse_params(text: str, errors: List[str]) -> List[Tuple[str, str]]:
     return params
 
 
+_LENIENT_SCHEME = re.compile(r"^(?:jdbc:)?([A-Za-z]+)(?:\+[A-Za-z0-9_]+)?://")
+
+
+def parse_lenient(text: str) -> Optional[DSN]:
+    """A PostgreSQL URI as applications write it, not only as libpq reads it: an upper-case
+    scheme (Node and Prisma lower-case it), a driver (`postgresql+asyncpg://`) or `jdbc:`."""
+    stripped = text.strip()
+    m = _LENIENT_SCHEME.match(stripped)
+    if m is None or m.group(1).lower() + "://" not in SCHEMES:
+        return None
+    return parse(m.group(1).lower() + "://" + stripped[m.end():])
+
+
 def parse(value: object) -> Optional[DSN]:
     """Parse a PostgreSQL URI; None when `value` is not one. Never raises."""
     if not isinstance(value, str):

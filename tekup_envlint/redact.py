@@ -201,7 +201,7 @@ def secrets_in(key: str, value: Optional[str], _depth: int = 0) -> Iterable[str]
     if "://" in value:
         from tekup_envlint import dsn
 
-        parsed = dsn.parse(value)
+        parsed = dsn.parse_lenient(value)
         if parsed is not None and parsed.password:
             state = secret_state(parsed.password)
             if state == "literal":

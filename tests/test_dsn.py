@@ -190,3 +190,18 @@ def test_never_raises_on_uri_shaped_text(text: str) -> None:
     d.port
     d.host
     d.param("host")
+
+
+def test_parse_lenient_takes_application_spellings() -> None:
+    for text in ("POSTGRES://u:pw@h/db", "postgresql+asyncpg://u:pw@h/db", "jdbc:postgresql://u:pw@h/db"):
+        parsed = dsn.parse_lenient(text)
+        assert parsed is not None and parsed.password == "pw" and parsed.host == "h", text
+    assert dsn.parse("POSTGRES://u:pw@h/db") is None  # libpq itself refuses it
+    assert dsn.parse_lenient("mysql://u:pw@h/db") is None
+    assert dsn.parse_lenient("not a url") is None
+
+
+def test_redactor_learns_passwords_of_upper_case_schemes() -> None:
+    from tekup_envlint.redact import secrets_in
+
+    assert "s3cretPassw0rd" in secrets_in("DATABASE_URL", "POSTGRES://u:s3cretPassw0rd@db.example.org/db")

@@ -38,8 +38,6 @@ from tekup_envlint.redact import without_lookbehind, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
 
-_SCHEME = re.compile(r"^(?:jdbc:)?([A-Za-z]+)(?:\+[A-Za-z0-9_]+)?://")
-_PG_SCHEMES = ("postgresql", "postgres", "ecto")
 _LABEL = re.compile(r"^[a-z0-9_-]+$")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]*")
 _SB_SECRET = re.compile(r"sb_secret_[A-Za-z0-9_-]+")
@@ -114,14 +112,6 @@ def _is_fallback(value: Optional[str]) -> bool:
 def _literal(text: Optional[str]) -> bool:
     """A value that is usable as written: not empty, no reference, not a placeholder."""
     return text is not None and secret_state(text) == "literal"
-
-
-def parse_pg_uri(text: str) -> Optional[_dsn.DSN]:
-    """A PostgreSQL URI, also with a driver (`postgresql+asyncpg://`), `jdbc:` or an upper-case scheme."""
-    m = _SCHEME.match(text.strip())
-    if m is None or m.group(1).lower() not in _PG_SCHEMES:
-        return None
-    return _dsn.parse(m.group(1).lower() + "://" + text.strip()[m.end():])
 
 
 def _local_host(host: str) -> bool:
@@ -221,7 +211,7 @@ def _dsn_password(parsed: ParsedFile, key: str, value: Optional[str], span: Span
     text = resolve(value)
     if text is None:
         return None
-    uri = parse_pg_uri(text)
+    uri = _dsn.parse_lenient(text)
     if uri is None or not uri.password:
         return None
     if any(h and is_placeholder_host(h) for h in uri.hosts):
@@ -435,7 +425,7 @@ def _public_secret(setting: Setting, config: Config) -> Optional[Tuple[str, str]
     found = _service_role_setting(setting, config)
     if found is not None:
         return found[0], text
-    uri = parse_pg_uri(text)
+    uri = _dsn.parse_lenient(text)
     if uri is not None:
         password = resolve(uri.password) if uri.password else None
         if _literal(password):
@@ -500,7 +490,7 @@ def _owned_elsewhere(parsed: ParsedFile, setting: Setting, text: str, config: Co
     """Settings another credentials rule judges: Supabase keys, DSNs, Compose passwords."""
     if _is_compose(parsed) and _compose_password_key(setting.key):
         return True  # CRD005 / CRD007
-    if parse_pg_uri(text) is not None:
+    if _dsn.parse_lenient(text) is not None:
         return True  # CRD001 / CRD007
     target = classify(setting.key, setting.value, config)
     return target is not None and target.source == "supabase-key"  # CRD002, or public by design

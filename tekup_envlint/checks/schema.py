@@ -89,10 +89,7 @@ def _password(conn: Connection) -> Optional[str]:
         if ref.operator not in ("-", ":-") or not ref.default:
             return None
         text = ref.default.strip()
-    parsed = _dsn.parse(text)
-    if parsed is None and "://" in text:
-        scheme, rest = text.split("://", 1)
-        parsed = _dsn.parse(scheme.lower() + "://" + rest)
+    parsed = _dsn.parse_lenient(text)
     return _literal(parsed.password) if parsed is not None else None
 
 
