@@ -38,15 +38,14 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.starts: List[int] = [0]
         self.starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-        self._starts = self.starts
 
     def position(self, offset: int) -> Tuple[int, int]:
-        line = bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
         return Span(start, end, line, column)
 
     def line_start(self, line: int) -> int:
-        return self._starts[line - 1]
+        return self.starts[line - 1]

@@ -57,9 +57,6 @@ class App:
     files: List[ParsedFile] = field(default_factory=list)
     connections: List[Connection] = field(default_factory=list)
 
-    def files_in(self, env: str) -> List[ParsedFile]:
-        return [f for f in self.files if f.source.env == env]
-
     @property
     def environments(self) -> List[str]:
         return sorted({f.source.env for f in self.files})

@@ -32,3 +32,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make test" in ci
     assert "make demo" in readme
+
+
+def test_readme_configuration_example_is_valid(tmp_path) -> None:
+    """The README's [tool.tekup-envlint] example validates (docs that run cannot rot)."""
+    from tekup_envlint.config_file import load
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Configuration"):]
+    example = section[section.index("```toml") + len("```toml"):section.index("```", section.index("```toml") + 7)]
+    (tmp_path / "pyproject.toml").write_text(example)
+    config = load(tmp_path)
+    assert config.strategy == "supabase" and config.primary.ref == "oaevagdgrasfppbrxbey"
+    assert ("SYN006", "info") in config.severity

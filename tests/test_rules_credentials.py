@@ -491,7 +491,7 @@ def test_secret_shapes_come_from_data() -> None:
     names = {s.name for s in secret_shapes().shapes}
     assert {"github-token", "openai-api-key", "anthropic-api-key", "private-key", "generic-hex-secret"} <= names
     assert "tekup123" in secret_shapes().local_default_passwords
-    assert secret_shapes() is secret_shapes()  # read once
+    assert secret_shapes() is secret_shapes()  # cached: built once per process
 
 
 def test_secrets_in_uses_the_shapes() -> None:

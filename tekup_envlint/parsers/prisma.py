@@ -59,11 +59,6 @@ def parse(source: SourceFile, text: str) -> ParsedFile:
         return ParsedFile(source=source, text=text, problems=(Problem(UNREADABLE, message, span),))
 
 
-def tokenize(text: str) -> List[_Token]:
-    """Every token of the text, comments and whitespace included."""
-    return [_Token(m.lastgroup or "other", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 def unescape(body: str) -> str:
     """A Prisma (JSON) string's content without its escapes; unknown escapes are kept."""
     if "\\" not in body:
