@@ -99,6 +99,29 @@ def is_local_host(host: str) -> bool:
     return h in pats.local_hosts or any(p.search(h) for p in pats.local_host_patterns)
 
 
+def _is_service_label(h: str) -> bool:
+    """A bare single label (`db`, `postgres_1`): a Compose service name on the project network.
+
+    `h` is already lower-cased with no trailing dot.
+    """
+    return "." not in h and ":" not in h and bool(_LABEL.match(h))
+
+
+def is_local_endpoint(host: str) -> bool:
+    """A host that reaches a database started for development, not a deployed one: this
+    machine (`is_local_host`), a Supabase CLI container (`supabase_db_<project>` and the
+    other `local_container` names) or a bare single label (a Compose service name).
+
+    Wider than `is_local_host` on purpose: `is_local_host` is this machine only, while a
+    service name or a CLI container is also a database on the developer's machine or a CI
+    runner. `_host_kind` tests the three parts one by one because each gives a different
+    kind; checks that only ask "local or not" use this. `host` is taken as written (strip
+    and resolve references before calling): it is lower-cased and a trailing dot dropped.
+    """
+    h = host.lower().rstrip(".")
+    return is_local_host(h) or bool(load().local_container.match(h)) or _is_service_label(h)
+
+
 def is_public_key(key: str) -> bool:
     """Whether a variable name carries a prefix that frameworks inline into browser bundles."""
     return key.upper().startswith(load().public_prefixes)
@@ -246,13 +269,14 @@ def _host_kind(
     if hit is not None:
         return hit[0], port, hit[1], None
     local_port = port in pats.supabase_local_ports and _cli_user(user, pats)
+    # the three parts of `is_local_endpoint`, apart because each gives its own kind
     if is_local_host(h):
         if port_state == "reference":
             return "unresolved", None, None, None
         return ("supabase-local" if local_port else "docker"), port, None, None
     if pats.local_container.match(h):
         return "supabase-local", port, None, None
-    if "." not in h and ":" not in h and _LABEL.match(h):
+    if _is_service_label(h):
         # a bare single label: a Compose service name on the project network
         return ("supabase-local" if local_port else "docker"), port, None, None
     return "other", port, None, None

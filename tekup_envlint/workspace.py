@@ -5,6 +5,7 @@ Built once per run from parsed files; checks only read it.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Set, Tuple
@@ -68,6 +69,23 @@ class Workspace:
     config: Config
     files: List[ParsedFile]
     apps: Dict[str, App]
+    _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
+
+    def templates_by_folder(self) -> Dict[str, List[str]]:
+        """The discovered dotenv templates by folder, in workspace order.
+
+        The folder is `posixpath.dirname` of the repo-relative path: no trailing "/", and ""
+        for the root. Built once per workspace and shared by the checks: read it, never
+        change it.
+        """
+        if self._templates is None:
+            found: Dict[str, List[str]] = {}
+            for parsed in self.files:
+                source = parsed.source
+                if source.kind == "dotenv" and source.env == "template":
+                    found.setdefault(posixpath.dirname(source.path), []).append(source.path)
+            self._templates = found
+        return self._templates
 
     def settings(self) -> Iterator[Tuple[ParsedFile, Setting]]:
         """Every setting of every file (dotenv lines and Compose environment entries)."""

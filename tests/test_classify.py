@@ -776,3 +776,14 @@ def test_pg_vars_never_raise(pairs: list) -> None:
     st.one_of(st.none(), st.text(max_size=20))))
 def test_classify_service_never_raises(image: Optional[str], env: dict) -> None:
     classify_module._classify_service(service(image, env), CONFIG)
+
+
+def test_is_local_endpoint_is_local_host_cli_containers_and_service_names() -> None:
+    from tekup_envlint.classify import is_local_endpoint, is_local_host
+
+    for host in ("localhost", "127.0.0.1", "host.docker.internal", "supabase_db_myapp", "db", "Postgres_1", "db."):
+        assert is_local_endpoint(host), host
+    for host in ("db.example.com", "abcdefghijklmnopqrst.supabase.co", "db:5432"):
+        assert not is_local_endpoint(host), host
+    # narrower on purpose: a service name or a CLI container is not this machine
+    assert not is_local_host("db") and not is_local_host("supabase_db_myapp")

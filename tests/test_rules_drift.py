@@ -304,3 +304,21 @@ def test_missing_env_file_with_a_template_beside_it(tree) -> None:
         "apps/api/.env.example": "B=\n",
     }))
     assert at(lint(root, select="DRF005"), "DRF005") == [("apps/a/compose.yaml", 7, 9, None)]
+
+
+def test_workspace_templates_by_folder_in_workspace_order_and_cached() -> None:
+    from pathlib import Path
+
+    from tekup_envlint.config import DEFAULT
+    from tekup_envlint.models import ParsedFile, SourceFile
+    from tekup_envlint.workspace import Workspace
+
+    def f(path: str, env: str, kind: str = "dotenv") -> ParsedFile:
+        return ParsedFile(SourceFile(path, kind, ".", env, True), "")
+
+    files = [f("apps/web/.env.example", "template"), f(".env.sample", "template"), f("apps/web/.env", "local"),
+             f("apps/web/.env.local.example", "template"), f("docker-compose.yml", "template", "compose")]
+    ws = Workspace(root=Path("."), config=DEFAULT, files=files, apps={})
+    found = ws.templates_by_folder()
+    assert found == {"apps/web": ["apps/web/.env.example", "apps/web/.env.local.example"], "": [".env.sample"]}
+    assert ws.templates_by_folder() is found

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import posixpath
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -24,7 +25,7 @@ from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
 from tekup_envlint.classify import (
     classify as _classify,
-    is_local_host,
+    is_local_endpoint,
     is_placeholder,
     is_placeholder_host,
     is_public_key,
@@ -38,7 +39,6 @@ from tekup_envlint.redact import without_lookbehind, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
 
-_LABEL = re.compile(r"^[a-z0-9_-]+$")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]*")
 _SB_SECRET = re.compile(r"sb_secret_[A-Za-z0-9_-]+")
 _PASSWORD_SUFFIX = re.compile(r"(PASSWORD|PASSWD|PASS|PWD)$")
@@ -115,16 +115,15 @@ def _literal(text: Optional[str]) -> bool:
 
 
 def _local_host(host: str) -> bool:
-    """This machine, a Compose service name or a Supabase CLI container."""
+    """This machine, a Compose service name or a Supabase CLI container
+    (`classify.is_local_endpoint`), for a host as written: empty is libpq's local socket,
+    `${HOST:-x}` is judged by `x`, and any other reference could be anywhere."""
     if not host.strip():
         return True  # libpq's default host is the local socket
     text = resolve(host)
     if text is None or _dsn.has_reference(text):
         return False  # `${DB_HOST}`: could be anywhere
-    h = text.lower().rstrip(".")
-    if is_local_host(h) or load().local_container.match(h):
-        return True
-    return "." not in h and ":" not in h and bool(_LABEL.match(h))
+    return is_local_endpoint(text)
 
 
 def _noise(text: str, shape: Optional[SecretShape] = None) -> bool:
@@ -667,31 +666,18 @@ def local_default_password(ws: Workspace) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- tracked env files
 
 
-def _folder(path: str) -> str:
-    return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-
-
-def _templates_by_folder(ws: Workspace) -> Dict[str, str]:
-    """The first env template of each folder, in workspace order."""
-    found: Dict[str, str] = {}
-    for parsed in ws.files:
-        other = parsed.source
-        if other.kind == "dotenv" and other.env == "template":
-            found.setdefault(_folder(other.path), other.path)
-    return found
-
-
 @rule("CRD006")
 def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
-    templates = _templates_by_folder(ws)
+    templates = ws.templates_by_folder()
     for parsed in ws.files:
         source = parsed.source
         if source.kind != "dotenv" or source.env == "template" or not source.tracked or not source.in_git:
             continue
         if source.path.rsplit("/", 1)[-1].lower().endswith(".vault"):
             continue  # dotenv-vault's encrypted file is meant to be committed
-        folder = _folder(source.path)
-        template = templates.get(folder, folder + ".env.example")
+        folder = posixpath.dirname(source.path)
+        beside = templates.get(folder)  # the first env template of the folder, in workspace order
+        template = beside[0] if beside else (folder + "/" if folder else "") + ".env.example"
         yield Hit(
             source.path,
             Span(0, 0, 1, 1),

@@ -293,16 +293,13 @@ def _tokens(name: str) -> FrozenSet[str]:
 
 
 def _templates(ws: Workspace) -> Dict[str, List[Tuple[FrozenSet[str], str]]]:
-    """The discovered env templates by folder, each as (its name's tokens without the
-    template markers, path), in workspace order."""
+    """The discovered env templates by folder (`Workspace.templates_by_folder`), each as
+    (its name's tokens without the template markers, path), in workspace order."""
     markers = frozenset(w.lower() for env, words in ws.config.environments if env == "template" for w in words)
-    found: Dict[str, List[Tuple[FrozenSet[str], str]]] = {}
-    for parsed in ws.files:
-        source = parsed.source
-        if source.kind == "dotenv" and source.env == "template":
-            folder, name = posixpath.split(source.path)
-            found.setdefault(folder, []).append((_tokens(name) - markers, source.path))
-    return found
+    return {
+        folder: [(_tokens(posixpath.basename(path)) - markers, path) for path in paths]
+        for folder, paths in ws.templates_by_folder().items()
+    }
 
 
 def _template_of(templates: Dict[str, List[Tuple[FrozenSet[str], str]]], rel: str) -> Optional[str]:

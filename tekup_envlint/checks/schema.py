@@ -74,7 +74,13 @@ def _in_container(conn: Connection) -> bool:
 
 
 def _this_machine(conn: Connection) -> bool:
-    """A DSN read on the host machine that names the host machine (not a socket path)."""
+    """A DSN read on the host machine that names the host machine (not a socket path).
+
+    Narrower than `classify.is_local_endpoint` on purpose: this asks whether the DSN reaches
+    a port published on the developer's machine (`localhost:5433`), so it takes only
+    `is_local_host` names, and not a socket path, a Compose service name, a Supabase CLI
+    container, or `localhost` inside a Compose `environment` (the container itself).
+    """
     host = _first_host(conn)
     return bool(host) and not host.startswith(("/", "@")) and is_local_host(host) and not _in_container(conn)
 
