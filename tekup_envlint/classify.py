@@ -676,14 +676,14 @@ def _resolve_default(text: str) -> str:
     return text.strip()
 
 
-def _interpolate_defaults(text: str) -> str:
+def interpolate_defaults(text: str) -> str:
     """Every `${X:-d}` replaced by `d` and every other reference by "" (Compose with X unset)."""
     out: List[str] = []
     last = 0
     for ref in _dsn.find_references(text):
         out.append(text[last : ref.start])
         if ref.operator in ("-", ":-") and ref.default:
-            out.append(_interpolate_defaults(ref.default))
+            out.append(interpolate_defaults(ref.default))
         last = ref.end
     out.append(text[last:])
     return "".join(out)
@@ -708,7 +708,7 @@ def is_postgres_image(image: Optional[str]) -> bool:
     if not image:
         return False
     pats = load()
-    repo = image_repository(_interpolate_defaults(image))
+    repo = image_repository(interpolate_defaults(image))
     if not repo:
         return False
     return repo in pats.postgres_images or repo.rsplit("/", 1)[-1] in pats.postgres_image_names
@@ -732,7 +732,7 @@ def _classify_service(service: ComposeService, config: "Config") -> Optional[Tar
     if not service.image or not is_postgres_image(service.image):
         return None
     pats = load()
-    repo = image_repository(_interpolate_defaults(service.image))
+    repo = image_repository(interpolate_defaults(service.image))
     env: Dict[str, Setting] = {}
     for setting in service.environment:
         env[setting.key.strip().upper()] = setting

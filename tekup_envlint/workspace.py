@@ -8,9 +8,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
 
-from tekup_envlint.classify import classify, classify_pg_vars, classify_service
+from tekup_envlint.classify import classify, classify_pg_vars, classify_service, interpolate_defaults
 from tekup_envlint.config import Config, ConfigError
 from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
 
@@ -131,13 +131,20 @@ def _connections(parsed: ParsedFile, config: Config, memo: Dict[Tuple[str, Optio
     return found
 
 
-def _published_port(service: ComposeService) -> Optional[int]:
-    """The host port a service publishes for PostgreSQL's 5432 (`"5433:5432"` -> 5433)."""
+def published_ports(
+    service: ComposeService, port: int = 5432, interpolate: Callable[[str], Optional[str]] = interpolate_defaults
+) -> Tuple[int, ...]:
+    """Host ports of the `ports` entries whose container port is `port` (`"5433:5432"` -> 5433).
+
+    Entries are interpolated first (by default as Compose does with no variable set).
+    """
+    found: List[int] = []
     for text, _ in service.ports:
-        parts = text.split("/")[0].split(":")
-        if len(parts) >= 2 and parts[-1] == "5432" and parts[-2].isdigit():
-            return int(parts[-2])
-    return None
+        entry = interpolate(text.strip())
+        parts = (entry or "").split("/")[0].rsplit(":", 2)
+        if len(parts) >= 2 and parts[-1] == str(port) and parts[-2].isdigit():
+            found.append(int(parts[-2]))
+    return tuple(found)
 
 
 def resolve_config(config: Config, files: List[ParsedFile]) -> Config:
@@ -162,7 +169,7 @@ def resolve_config(config: Config, files: List[ParsedFile]) -> Config:
             user=target.user or docker.user,
             database=target.database or docker.database,
             image=service.image or docker.image,
-            port=_published_port(service) or docker.port,
+            port=next(iter(published_ports(service, target.port or 5432)), docker.port),
         ))
     wanted = f"PostgreSQL service named {docker.service}" if docker.service else "PostgreSQL service"
     raise ConfigError(f"{where}: {docker.compose_file} has no {wanted}")

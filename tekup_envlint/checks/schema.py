@@ -19,7 +19,7 @@ from tekup_envlint.classify import classify, is_local_host, secret_state
 from tekup_envlint.config import Config
 from tekup_envlint.models import ComposeService, Hit, ParsedFile, PrismaDatasource, PrismaValue
 from tekup_envlint.patterns import load
-from tekup_envlint.workspace import App, Connection, Workspace
+from tekup_envlint.workspace import App, Connection, Workspace, published_ports
 
 # `public` exists in every PostgreSQL database and is Prisma's default schema.
 DEFAULT_SCHEMA = "public"
@@ -190,17 +190,6 @@ def _service_env(
     return values, complete
 
 
-def _published(service: ComposeService, port: int, env: Dict[str, Optional[str]]) -> Tuple[int, ...]:
-    """Host ports of `ports` entries whose container port is PostgreSQL's."""
-    found: List[int] = []
-    for text, _ in service.ports:
-        entry = _interpolate(text.strip(), env)
-        parts = (entry or "").split("/")[0].rsplit(":", 2)
-        if len(parts) >= 2 and parts[-1] == str(port) and parts[-2].isdigit():
-            found.append(int(parts[-2]))
-    return tuple(found)
-
-
 # What the postgres image (and Bitnami's) creates on first start.
 _USER_VARS = ("POSTGRES_USER", "POSTGRESQL_USERNAME", "POSTGRESQL_USER")
 _DB_VARS = ("POSTGRES_DB", "POSTGRESQL_DATABASE")
@@ -237,7 +226,7 @@ def _compose_databases(ws: Workspace) -> List[_Database]:
                 user=user,
                 database=_service_value(env, complete, project, _DB_VARS, user),
                 password=_service_value(env, complete, project, _PASSWORD_VARS, None),
-                published=_published(service, conn.target.port or 5432, project),
+                published=published_ports(service, conn.target.port or 5432, lambda text: _interpolate(text, project)),
             ))
     return found
 
