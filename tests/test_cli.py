@@ -179,7 +179,7 @@ def test_docker_database_read_from_its_compose_service(tmp_path: Path) -> None:
 
     write_tree(tmp_path, {
         ".tekup-envlint.toml": '[docker]\ncompose-file = "infra/db.yml"\nservice = "pg"\n',
-        "infra/db.yml": "services:\n  pg:\n    image: postgres:16\n    ports: ['5433:5432']\n"
+        "infra/db.yml": "services:\n  pg:\n    image: postgres:16\n    ports: ['${PG_PORT:-5433}:5432']\n"
                         "    environment:\n      POSTGRES_USER: app\n      POSTGRES_DB: appdb\n",
     })
     result = engine.run(tmp_path, load(tmp_path))
