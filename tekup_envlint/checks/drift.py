@@ -67,48 +67,49 @@ def _hit(parsed: ParsedFile, setting: Setting, message: str, value: Optional[str
 # --------------------------------------------------------------------------- DRF001, DRF002
 
 
+def _missing(files: List[ParsedFile], others: List[ParsedFile]) -> Iterator[Tuple[ParsedFile, Setting, str]]:
+    """Each key of `files` that none of the `others` in the same folder sets, with where those are.
+
+    Files with no counterpart in their folder are skipped: nothing says what they should hold.
+    """
+    by_folder = _by_folder(others)
+    for parsed in files:
+        beside = by_folder.get(_folder(parsed))
+        if not beside:
+            continue
+        keys = _keys(beside)
+        names = _places([f.source.path for f in beside])
+        for key, setting in _first_settings(parsed).items():
+            if key not in keys:
+                yield parsed, setting, names
+
+
 @rule("DRF001")
 def missing_from_template(ws: Workspace) -> Iterator[Hit]:
     for app in ws.apps.values():
         templates, reals = _split(app)
-        by_folder = _by_folder(templates)
-        for parsed in reals:
-            beside = by_folder.get(_folder(parsed))
-            if not beside:
-                continue  # no template in this folder: nothing says what the file should hold
-            documented = _keys(beside)
-            names = _places([t.source.path for t in beside])
-            for key, setting in _first_settings(parsed).items():
-                if key not in documented:
-                    yield _hit(
-                        parsed,
-                        setting,
-                        f"{key} is set here but missing from the template ({names}); add it there "
-                        f"with a placeholder value so that a fresh checkout knows it is needed",
-                        value=key,
-                    )
+        for parsed, setting, names in _missing(reals, templates):
+            yield _hit(
+                parsed,
+                setting,
+                f"{setting.key} is set here but missing from the template ({names}); add it there "
+                f"with a placeholder value so that a fresh checkout knows it is needed",
+                value=setting.key,
+            )
 
 
 @rule("DRF002")
 def missing_from_real(ws: Workspace) -> Iterator[Hit]:
     for app in ws.apps.values():
         templates, reals = _split(app)
-        by_folder = _by_folder(reals)
-        for parsed in templates:
-            beside = by_folder.get(_folder(parsed))
-            if not beside:
-                continue  # no env file made from this template in its folder
-            present = _keys(beside)
-            names = _places([r.source.path for r in beside])
-            for key, setting in _first_settings(parsed).items():
-                if key not in present:
-                    yield _hit(
-                        parsed,
-                        setting,
-                        f"{key} is in the template but in none of the env files beside it ({names}); "
-                        f"either a file lacks it or the template documents a setting nobody uses",
-                        value=key,
-                    )
+        for parsed, setting, names in _missing(templates, reals):
+            yield _hit(
+                parsed,
+                setting,
+                f"{setting.key} is in the template but in none of the env files beside it ({names}); "
+                f"either a file lacks it or the template documents a setting nobody uses",
+                value=setting.key,
+            )
 
 
 # --------------------------------------------------------------------------- DRF003
