@@ -84,6 +84,9 @@ class ComposeService:
     environment: Tuple[Setting, ...] = ()
     env_files: Tuple[EnvFileRef, ...] = ()
     ports: Tuple[Tuple[str, Span], ...] = ()  # each port entry as written
+    build_context: Optional[str] = None  # `build:` or `build.context`, relative to the Compose file
+    dockerfile: Optional[str] = None  # `build.dockerfile`, relative to the context
+    volumes: Tuple[str, ...] = ()  # each volume entry as `source:target[:mode]`
 
 
 @dataclass(frozen=True)
