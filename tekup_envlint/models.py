@@ -174,6 +174,16 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place a finding involves (the other settings of a hybrid load set)."""
+
+    path: str
+    line: int
+    column: int
+    key: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     category: str
@@ -186,6 +196,7 @@ class Finding:
     message: str
     fix: Optional[Fix] = None
     fingerprint: str = field(default="", compare=False)  # code, path, key and a value hash
+    related: Tuple[Related, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -199,3 +210,4 @@ class Hit:
     message: str
     value: Optional[str] = None  # the offending value; only its hash leaves the engine
     fix: Optional[Fix] = None
+    related: Tuple[Related, ...] = ()

@@ -48,9 +48,11 @@ def test_demo_json_validates_and_names_the_hybrid_apps(capsys) -> None:
     jsonschema.validate(document, CHECK_SCHEMA)
     hybrid_apps = {f["app"] for f in document["findings"] if f["code"] == "HYB001"}
     assert hybrid_apps == {"apps/production/tekup-billy", "apps/production/tekup-ai"}
-    billy = next(f for f in document["findings"] if f["code"] == "HYB001" and f["key"] == "DATABASE_URL"
-                 and f["app"] == "apps/production/tekup-billy")
-    assert (billy["path"], billy["line"], billy["column"]) == ("apps/production/tekup-billy/.env", 11, 14)
+    billy = next(f for f in document["findings"] if f["code"] == "HYB001" and f["app"] == "apps/production/tekup-billy")
+    # one finding for the load set, at its first database setting, naming the others
+    assert (billy["path"], billy["line"], billy["column"], billy["key"]) == (
+        "apps/production/tekup-billy/.env", 6, 14, "SUPABASE_URL")
+    assert {"path": "apps/production/tekup-billy/.env", "line": 11, "column": 14, "key": "DATABASE_URL"} in billy["related"]
 
 
 def test_demo_shows_every_family(capsys) -> None:

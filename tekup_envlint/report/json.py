@@ -71,6 +71,9 @@ def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:
         "message": finding.message,
         "fixable": finding.fix is not None,
         "fingerprint": finding.fingerprint,
+        "related": [
+            {"path": r.path, "line": r.line, "column": r.column, "key": r.key} for r in finding.related
+        ],
     }
 
 
