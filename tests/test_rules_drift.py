@@ -77,6 +77,20 @@ def test_template_is_compared_with_the_chain_of_its_copy(tree) -> None:
     assert at(lint(root, select="DRF002"), "DRF002") == [("apps/a/.env.production.example", 2, 3, "Q")]
 
 
+def test_committed_env_is_not_the_templates_copy(tree) -> None:
+    # teable's layout: a committed .env of shared defaults, the template documents optional
+    # settings for the gitignored .env.local
+    root = tree(app({".gitignore": ".env.local\n", ".env": "A=1\n", ".env.example": "A=\nOPTIONAL=\n"}))
+    git_init(root)
+    assert lint(root, select="DRF002") == []
+
+
+def test_gitignored_copy_is_compared(tree) -> None:
+    root = tree(app({".gitignore": ".env\n", ".env": "A=1\n", ".env.example": "A=\nB=\n"}))
+    git_init(root)
+    assert at(lint(root, select="DRF002"), "DRF002") == [("apps/a/.env.example", 2, 3, "B")]
+
+
 def test_template_is_never_compared_with_an_overlay(tree) -> None:
     # no .env: the template's copy does not exist; .env.ports and .env.local set a few keys on top
     root = tree(app({".env.example": "A=\nB=\nC=\n", ".env.ports": "PORT=1\n", ".env.local": "A=1\n"}))

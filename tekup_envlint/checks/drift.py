@@ -95,6 +95,11 @@ def _missing(ws: Workspace, to_real: bool) -> Iterator[Tuple[ParsedFile, Setting
     else keys of the file a template is copied to missing from its templates (DRF001).
     """
     for copy, templates, reals in _templates_by_copy(ws):
+        if to_real and copy.source.in_git and copy.source.tracked:
+            # a committed `.env` is the repository's shared defaults, not a developer's copy
+            # of the template; that copy is the untracked overlay (`.env.local`), which may set
+            # only what the defaults lack, so the template's keys are no drift here
+            continue
         if to_real:
             keys, names = _keys(reals), _places([f.source.path for f in reals])
             for template in templates:
@@ -234,13 +239,18 @@ def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
 
     Compose reads the project `.env` beside the file. The app's own env files count too
     (a developer often runs `docker compose --env-file .env.local`), and so do the files its
-    services name in `env_file`, which are often passed the same way.
+    services name in `env_file`, which are often passed the same way, and the env files of the
+    folders above it (`docker compose -f docker/production/compose.yml --env-file .env` run
+    from the repository root, whose `.env.example` documents the variables).
     """
     folder = posixpath.dirname(compose.source.path)
     found = [_join(folder, ".env")]
     app = ws.apps.get(compose.source.app)
     if app is not None:
         found += [f.source.path for f in _dotenvs(app)]
+    above = {folder} | {"/".join(folder.split("/")[:i]) for i in range(len(folder.split("/")))}
+    found += [f.source.path for f in ws.files
+              if f.source.kind == "dotenv" and posixpath.dirname(f.source.path) in above]
     for service in compose.services:
         for ref in service.env_files:
             if "$" not in ref.path:
