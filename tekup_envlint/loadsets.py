@@ -72,6 +72,16 @@ class LoadSet:
     connections: Tuple["Connection", ...] = field(default=(), compare=False, repr=False)
 
     @property
+    def providers(self) -> Tuple[str, ...]:
+        """The database providers its settings point at (supabase, docker, ...), sorted."""
+        return tuple(sorted({c.provider for c in self.connections if c.provider is not None}))
+
+    @property
+    def hybrid(self) -> bool:
+        """Whether one process of this load set reads two database providers."""
+        return len(self.providers) > 1
+
+    @property
     def label(self) -> str:
         """A short name for people: the files joined by `+`, or the service."""
         if self.service is not None:

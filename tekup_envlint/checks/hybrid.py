@@ -38,10 +38,10 @@ def hybrid_database(ws: Workspace) -> Iterator[Hit]:
     set whose database settings another reported one already holds is the same problem."""
     reported: List[FrozenSet[Tuple[str, int]]] = []
     for load_set in ws.load_sets:
-        conns = [c for c in load_set.connections if c.provider is not None]
-        providers = sorted({c.provider for c in conns if c.provider})
-        if len(providers) < 2:
+        if not load_set.hybrid:
             continue
+        conns = [c for c in load_set.connections if c.provider is not None]
+        providers = load_set.providers
         ids = frozenset(_identity(c) for c in conns)
         if any(ids <= done or _identity(conns[0]) in done for done in reported):
             continue
