@@ -135,6 +135,13 @@ def _color(args: argparse.Namespace) -> bool:
     )
 
 
+def _width() -> int:
+    """COLUMNS when set (as in a pipe from a shell that exports it), else the terminal's, else 80."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def _check(args: argparse.Namespace) -> int:
     from tekup_envlint import engine
 
@@ -175,7 +182,7 @@ def _map(args: argparse.Namespace) -> int:
     else:
         from tekup_envlint.report.text import map_table
 
-        output = map_table(workspace, _color(args))
+        output = map_table(workspace, _color(args), _width())
     sys.stdout.write(output)  # the map holds no values, only where settings point
     return EXIT_OK
 

@@ -34,6 +34,15 @@ MANIFESTS = frozenset(
         "deno.json", "mix.exs",
     }
 )
+# Files whose presence says a folder is a monorepo's workspace root, not an app.
+WORKSPACE_MARKERS = frozenset({"pnpm-workspace.yaml", "turbo.json", "nx.json", "lerna.json", "go.work", "rush.json"})
+# Manifests that declare workspaces in their content: (file name, what it holds).
+_WORKSPACE_DECLARATIONS = (
+    ("package.json", re.compile(r'"workspaces"\s*:')),
+    ("pyproject.toml", re.compile(r"^\[tool\.(?:uv\.workspace|pdm\.workspace|hatch\.workspace)\]", re.M)),
+    ("Cargo.toml", re.compile(r"^\[workspace\]", re.M)),
+)
+_MANIFEST_READ_CAP = 1_000_000
 _CODE_SUFFIXES = (
     ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".py", ".rb", ".go", ".rs", ".php",
     ".json", ".yml", ".yaml", ".toml", ".md", ".sh", ".ps1", ".bat", ".txt", ".lock",
@@ -153,22 +162,63 @@ def _walk(top: Path, root: Path, config: Config) -> Iterable[str]:
             yield rel_dir + f
 
 
-def app_of(path: str, config: Config, has_manifest: Callable[[str], bool]) -> str:
+def app_of(
+    path: str, config: Config, has_manifest: Callable[[str], bool],
+    declares_workspaces: Callable[[str], bool] = lambda folder: False,
+) -> str:
     """The app a repo-relative file belongs to.
 
     With `app-roots` globs, the shallowest folder that matches one; otherwise the nearest
-    folder holding a package manifest; else the repository root (".").
+    folder holding a package manifest; else the repository root ("."). A workspace root (a
+    manifest that declares workspaces: `package.json` `workspaces`, `pnpm-workspace.yaml`,
+    `turbo.json`, `nx.json`, a uv or Cargo workspace) is no app for the folders below it
+    that lack a manifest: such a folder (`docker/`, `supabase/`) is its own unit.
     """
     parts = path.split("/")[:-1]
     folders = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     if config.app_roots:
         return next((f for f in folders if any(fnmatchcase(f, g) for g in config.app_roots)), ".")
-    return next((f for f in reversed(folders) if has_manifest(f)), ".")
+    nearest = next((f for f in reversed(folders) if has_manifest(f)), ".")
+    own = folders[-1] if folders else "."
+    if own != nearest and declares_workspaces("" if nearest == "." else nearest):
+        return own
+    return nearest
+
+
+def _workspace_root_test(root: Path, names: Callable[[str], Set[str]]) -> Callable[[str], bool]:
+    """Whether a folder ("" for the root) is a workspace root; each folder's manifests are read
+    at most once, and only those of folders some configuration file asks about."""
+    memo: Dict[str, bool] = {}
+
+    def declares(folder: str) -> bool:
+        if folder not in memo:
+            present = names(folder)
+            found = bool(present & WORKSPACE_MARKERS)
+            for name, pattern in _WORKSPACE_DECLARATIONS:
+                if found or name not in present:
+                    continue
+                full = root / folder / name
+                try:
+                    if full.is_symlink() or full.stat().st_size > _MANIFEST_READ_CAP:
+                        continue
+                    found = bool(pattern.search(full.read_text(encoding="utf-8", errors="replace")))
+                except OSError:
+                    continue
+            memo[folder] = found
+        return memo[folder]
+
+    return declares
 
 
 def app_folder_of(root: Path, path: str, config: Config) -> str:
     """The app of one file, looking for manifests on disk (for a scan scoped to some files)."""
-    return app_of(path, config, lambda folder: any((root / folder / m).is_file() for m in MANIFESTS))
+    names = WORKSPACE_MARKERS | MANIFESTS
+
+    def present(folder: str) -> Set[str]:
+        return {n for n in names if (root / folder / n).is_file()}
+
+    return app_of(path, config, lambda folder: any((root / folder / m).is_file() for m in MANIFESTS),
+                  _workspace_root_test(root, present))
 
 
 def _link_problem(full: Path, root_real: str) -> Optional[str]:
@@ -221,6 +271,12 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
     named = [p for p in (config.docker.compose_file, config.prisma_schema) if p]
     paths = paths + [p for p in named if p not in paths and (root / p).is_file()]
     manifest_dirs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] in MANIFESTS}
+    names_by_dir: Dict[str, Set[str]] = {}
+    for p in paths:
+        folder, _, name = p.rpartition("/")
+        if name in MANIFESTS or name in WORKSPACE_MARKERS:
+            names_by_dir.setdefault(folder, set()).add(name)
+    declares_workspaces = _workspace_root_test(root, lambda folder: names_by_dir.get(folder, set()))
     root_real = os.path.realpath(root)
     found: Dict[str, SourceFile] = {}
     for path in paths:
@@ -248,7 +304,7 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
         found[path] = SourceFile(
             path=path,
             kind=kind,
-            app=app_of(path, config, manifest_dirs.__contains__),
+            app=app_of(path, config, manifest_dirs.__contains__, declares_workspaces),
             env=environment_of(name, kind, config),
             tracked=path not in ignored_set,
             ignored=path in ignored_set,

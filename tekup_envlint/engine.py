@@ -99,6 +99,7 @@ def _finding(code: str, category: str, severity: str, hit: Hit, message: str) ->
         message=message,
         fix=hit.fix,
         fingerprint=fingerprint(code, hit.path, hit.key, hit.value),
+        related=hit.related,
     )
 
 

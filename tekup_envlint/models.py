@@ -84,6 +84,9 @@ class ComposeService:
     environment: Tuple[Setting, ...] = ()
     env_files: Tuple[EnvFileRef, ...] = ()
     ports: Tuple[Tuple[str, Span], ...] = ()  # each port entry as written
+    build_context: Optional[str] = None  # `build:` or `build.context`, relative to the Compose file
+    dockerfile: Optional[str] = None  # `build.dockerfile`, relative to the context
+    volumes: Tuple[str, ...] = ()  # each volume entry as `source:target[:mode]`
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,16 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place a finding involves (the other settings of a hybrid load set)."""
+
+    path: str
+    line: int
+    column: int
+    key: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     category: str
@@ -183,6 +196,7 @@ class Finding:
     message: str
     fix: Optional[Fix] = None
     fingerprint: str = field(default="", compare=False)  # code, path, key and a value hash
+    related: Tuple[Related, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -196,3 +210,4 @@ class Hit:
     message: str
     value: Optional[str] = None  # the offending value; only its hash leaves the engine
     fix: Optional[Fix] = None
+    related: Tuple[Related, ...] = ()

@@ -12,6 +12,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint.classify import classify, classify_pg_vars, classify_service, interpolate_defaults
 from tekup_envlint.config import Config, ConfigError
+from tekup_envlint.loadsets import LoadSet, build_load_sets
 from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
 
 PROVIDER_OF_KIND = {
@@ -57,6 +58,7 @@ class App:
     root: str
     files: List[ParsedFile] = field(default_factory=list)
     connections: List[Connection] = field(default_factory=list)
+    load_sets: List[LoadSet] = field(default_factory=list)  # what its processes read (loadsets.py)
 
     @property
     def environments(self) -> List[str]:
@@ -69,7 +71,45 @@ class Workspace:
     config: Config
     files: List[ParsedFile]
     apps: Dict[str, App]
+    load_sets: List[LoadSet] = field(default_factory=list)
+    builds: Dict[str, Set[str]] = field(default_factory=dict)  # Compose file -> apps it builds
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
+    _by_path: Optional[Dict[str, ParsedFile]] = field(default=None, init=False, repr=False, compare=False)
+
+    def file(self, path: str) -> Optional[ParsedFile]:
+        """The discovered file at a repo-relative path, if any."""
+        if self._by_path is None:
+            self._by_path = {}
+            for parsed in self.files:
+                self._by_path.setdefault(parsed.source.path, parsed)
+        return self._by_path.get(path)
+
+    def load_set_connections(self, load_set: LoadSet) -> Tuple[Connection, ...]:
+        """The connections one process of a load set sees (each key from the file that wins)."""
+        return load_set.connections
+
+    def real_set_of(self, template: LoadSet) -> Optional[LoadSet]:
+        """The load set a template's copy joins: the dotenv chain of its mode that holds the
+        file it is copied to (`.env.example` -> `.env` + `.env.local`), or that file alone
+        when it stands alone. None when that file does not exist."""
+        target = template.template_of
+        if target is None:
+            return None
+        holding = [ls for ls in self.load_sets if ls.kind in ("dotenv", "standalone") and target in ls.files]
+        return next((ls for ls in holding if ls.mode == template.mode), None) or next(iter(holding), None)
+
+    def template_for(self, path: str) -> List[LoadSet]:
+        """The templates that are copied to a real file."""
+        return [ls for ls in self.load_sets if ls.kind == "template" and ls.template_of == path]
+
+    def compose_files_reaching(self, app: str) -> Set[str]:
+        """The Compose files whose databases an app's DSNs can reach: the app's own, those
+        that build one of its services, and the configured Docker database's."""
+        found = {f.source.path for f in self.files if f.source.kind == "compose" and f.source.app == app}
+        found |= {path for path, apps in self.builds.items() if app in apps}
+        if self.config.docker.compose_file:
+            found.add(self.config.docker.compose_file)
+        return found
 
     def templates_by_folder(self) -> Dict[str, List[str]]:
         """The discovered dotenv templates by folder, in workspace order.
@@ -184,7 +224,12 @@ def build(root: Path, config: Config, files: List[ParsedFile]) -> Workspace:
         app.files.append(parsed)
         app.connections.extend(_connections(parsed, config, memo))
     _through_services(apps)
-    return Workspace(root=root, config=config, files=files, apps=dict(sorted(apps.items())))
+    connections = [c for app in apps.values() for c in app.connections]
+    load_sets, builds = build_load_sets(root, config, files, connections, list(apps))
+    for load_set in load_sets:
+        apps.setdefault(load_set.app, App(load_set.app)).load_sets.append(load_set)
+    return Workspace(root=root, config=config, files=files, apps=dict(sorted(apps.items())),
+                     load_sets=load_sets, builds=builds)
 
 
 def _service_kinds(conns: List[Connection]) -> Dict[str, Set[str]]:

@@ -48,9 +48,11 @@ def test_demo_json_validates_and_names_the_hybrid_apps(capsys) -> None:
     jsonschema.validate(document, CHECK_SCHEMA)
     hybrid_apps = {f["app"] for f in document["findings"] if f["code"] == "HYB001"}
     assert hybrid_apps == {"apps/production/tekup-billy", "apps/production/tekup-ai"}
-    billy = next(f for f in document["findings"] if f["code"] == "HYB001" and f["key"] == "DATABASE_URL"
-                 and f["app"] == "apps/production/tekup-billy")
-    assert (billy["path"], billy["line"], billy["column"]) == ("apps/production/tekup-billy/.env", 11, 14)
+    billy = next(f for f in document["findings"] if f["code"] == "HYB001" and f["app"] == "apps/production/tekup-billy")
+    # one finding for the load set, at its first database setting, naming the others
+    assert (billy["path"], billy["line"], billy["column"], billy["key"]) == (
+        "apps/production/tekup-billy/.env", 6, 14, "SUPABASE_URL")
+    assert {"path": "apps/production/tekup-billy/.env", "line": 11, "column": 14, "key": "DATABASE_URL"} in billy["related"]
 
 
 def test_demo_shows_every_family(capsys) -> None:
@@ -76,6 +78,34 @@ def test_map_json_validates_and_lists_targets(capsys) -> None:
     database = apps["apps/production/tekup-database"]
     service = next(t for t in database["targets"] if t["source"] == "compose-service")
     assert (service["kind"], service["user"], service["database"]) == ("docker", "tekup", "tekup_db")
+
+
+def test_map_json_lists_load_sets(capsys) -> None:
+    _, out, _ = run(capsys, "map", str(EXAMPLE), "--format", "json")
+    apps = {a["app"]: a for a in json.loads(out)["apps"]}
+    billy = apps["apps/production/tekup-billy"]["load_sets"]
+    assert [(ls["kind"], ls["files"], ls["hybrid"]) for ls in billy] == [
+        ("dotenv", ["apps/production/tekup-billy/.env"], True),
+        ("template", ["apps/production/tekup-billy/.env.example"], False),
+    ]
+    assert billy[1]["template_of"] == "apps/production/tekup-billy/.env"
+    database = apps["apps/production/tekup-database"]["load_sets"]
+    assert any(ls["service"] == "apps/production/tekup-database/docker-compose.yml#postgres" for ls in database)
+
+
+def test_map_text_fits_80_columns_in_a_pipe(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    command = str(Path(sys.executable).parent / "tekup-envlint")  # the console script beside pytest's Python
+    env = dict(os.environ, COLUMNS="80")
+    out = subprocess.run([command, "map", str(EXAMPLE)], capture_output=True, text=True, env=env, check=True).stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "└─ .env.example  (template, default, copied to .env)" in out
+    wide = subprocess.run([command, "map", str(EXAMPLE)], capture_output=True, text=True,
+                          env=dict(env, COLUMNS="200"), check=True).stdout
+    assert max(len(line) for line in wide.splitlines()) > 80
 
 
 def test_map_text_marks_hybrid_apps(capsys) -> None:

@@ -40,7 +40,9 @@ PROBE = textwrap.dedent(
 APP = {
     "package.json": '{"name": "mono", "private": true}\n',
     "apps/web/package.json": '{"name": "web"}\n',
-    "apps/web/.env": "DATABASE_URL=postgresql://tekup:tekup123@localhost:5432/tekup_db\n",
+    # hybrid within the one load set `.env` (a template is its own load set)
+    "apps/web/.env": "DATABASE_URL=postgresql://tekup:tekup123@localhost:5432/tekup_db\n"
+    "SUPABASE_URL=https://oaevagdgrasfppbrxbey.supabase.co\n",
     "apps/web/.env.example": "DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:${PW}"
     "@aws-1-eu-central-1.pooler.supabase.com:6543/postgres\n",
     ".gitignore": ".env\n",

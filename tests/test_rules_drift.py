@@ -17,22 +17,25 @@ def test_key_missing_from_the_template(tree) -> None:
         ".env.local": "  BARE\n",
     }))
     found = lint(root, select="DRF001")
-    assert at(found, "DRF001") == [
-        ("apps/a/.env", 3, 12, "STRIPE_KEY"),  # once per file, at the first line
-        ("apps/a/.env.local", 1, 3, "BARE"),  # no value: the key span
-    ]
+    # once per file, at the first line; `.env.local` is an overlay nobody copies from the template
+    assert at(found, "DRF001") == [("apps/a/.env", 3, 12, "STRIPE_KEY")]
     assert "apps/a/.env.example" in found[0].message and "sk_test" not in found[0].message
     assert found[0].severity == "warning" and found[0].category == "drift"
 
 
-def test_gitignored_env_is_compared_and_templates_count_together(tree) -> None:
+def test_gitignored_env_is_compared_with_its_own_template(tree) -> None:
     root = tree(app({
         ".gitignore": ".env\n",
         ".env.example": "A=1\n",
-        ".env.production.example": "B=1\n",
+        ".env.production.example": "B=1\n",  # the template of .env.production, not of .env
         ".env": "A=2\nB=2\nC=3\n",
     }))
     git_init(root)
+    assert at(lint(root, select="DRF001"), "DRF001") == [("apps/a/.env", 2, 3, "B"), ("apps/a/.env", 3, 3, "C")]
+
+
+def test_templates_of_one_file_count_together(tree) -> None:
+    root = tree(app({".env.example": "A=1\n", "example.env": "B=1\n", ".env": "A=2\nB=2\nC=3\n"}))
     assert at(lint(root, select="DRF001"), "DRF001") == [("apps/a/.env", 3, 3, "C")]
 
 
@@ -57,9 +60,42 @@ def test_template_key_in_no_env_file(tree) -> None:
         ".env.test": "B=2\n",
     }))
     found = lint(root, select="DRF002")
-    assert at(found, "DRF002") == [("apps/a/.env.example", 3, 10, "C")]
-    assert "apps/a/.env, apps/a/.env.test" in found[0].message
+    # .env.test is not what a copy of .env.example is read with
+    assert at(found, "DRF002") == [("apps/a/.env.example", 2, 3, "B"), ("apps/a/.env.example", 3, 10, "C")]
+    assert "(apps/a/.env)" in found[0].message
     assert found[0].severity == "info"
+
+
+def test_template_is_compared_with_the_chain_of_its_copy(tree) -> None:
+    root = tree(app({
+        ".env.example": "A=\nB=\n",
+        ".env": "A=1\n",
+        ".env.local": "B=1\n",  # read with .env: B is there
+        ".env.production.example": "P=\nQ=\n",
+        ".env.production": "P=1\n",
+    }))
+    assert at(lint(root, select="DRF002"), "DRF002") == [("apps/a/.env.production.example", 2, 3, "Q")]
+
+
+def test_committed_env_is_not_the_templates_copy(tree) -> None:
+    # teable's layout: a committed .env of shared defaults, the template documents optional
+    # settings for the gitignored .env.local
+    root = tree(app({".gitignore": ".env.local\n", ".env": "A=1\n", ".env.example": "A=\nOPTIONAL=\n"}))
+    git_init(root)
+    assert lint(root, select="DRF002") == []
+
+
+def test_gitignored_copy_is_compared(tree) -> None:
+    root = tree(app({".gitignore": ".env\n", ".env": "A=1\n", ".env.example": "A=\nB=\n"}))
+    git_init(root)
+    assert at(lint(root, select="DRF002"), "DRF002") == [("apps/a/.env.example", 2, 3, "B")]
+
+
+def test_template_is_never_compared_with_an_overlay(tree) -> None:
+    # no .env: the template's copy does not exist; .env.ports and .env.local set a few keys on top
+    root = tree(app({".env.example": "A=\nB=\nC=\n", ".env.ports": "PORT=1\n", ".env.local": "A=1\n"}))
+    assert lint(root, select="DRF002") == []
+    assert lint(root, select="DRF001") == []
 
 
 def test_template_without_env_files_is_not_judged(tree) -> None:

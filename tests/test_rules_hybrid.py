@@ -21,36 +21,93 @@ def test_both_providers_in_one_file(tree) -> None:
         "apps/billy/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n\nDATABASE_URL={DOCKER_DSN}?schema=billy\n",
     })
     found = [f for f in lint(root, select="HYB001")]
-    assert positions(found, "HYB001") == [
-        ("apps/billy/.env", 1, 14, "SUPABASE_URL"),
-        ("apps/billy/.env", 3, 14, "DATABASE_URL"),
-    ]
+    # one problem, reported once at the first setting, naming the other with its location
+    assert positions(found, "HYB001") == [("apps/billy/.env", 1, 14, "SUPABASE_URL")]
     assert "DATABASE_URL (apps/billy/.env:3)" in found[0].message
-    assert "Docker PostgreSQL" in found[0].message and "Supabase project" in found[1].message
+    assert "Docker PostgreSQL" in found[0].message and "Supabase project" in found[0].message
+    assert [(r.path, r.line, r.column, r.key) for r in found[0].related] == [("apps/billy/.env", 3, 14, "DATABASE_URL")]
     assert all(f.app == "apps/billy" and f.severity == "error" and f.category == "hybrid" for f in found)
 
 
-def test_template_on_supabase_and_env_on_docker(tree) -> None:
+def test_template_is_its_own_load_set(tree) -> None:
+    # a template is what someone copies; no process reads it together with `.env`
     root = tree({
         "apps/a/package.json": "{}",
         "apps/a/.env.example": f"DATABASE_URL={POOLER_DSN}\n",
         "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
     })
-    assert positions(lint(root, select="HYB001"), "HYB001") == [
-        ("apps/a/.env", 1, 14, "DATABASE_URL"),
-        ("apps/a/.env.example", 1, 14, "DATABASE_URL"),
-    ]
+    assert lint(root, select="HYB001") == []
 
 
-def test_template_against_compose_service_of_same_app(tree) -> None:
+def test_two_templates_are_alternatives(tree) -> None:
+    # one template for local Docker, one for the cloud: a choice, not a hybrid
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/.env.supabase.example": f"DATABASE_URL={POOLER_DSN}\nSUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_template_mixing_providers_is_hybrid_within_itself(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nDATABASE_URL={DOCKER_DSN}\n",
+    })
+    assert positions(lint(root, select="HYB001"), "HYB001") == [("apps/a/.env.example", 1, 14, "SUPABASE_URL")]
+
+
+def test_standalone_file_is_not_layered_on_env(tree) -> None:
+    # `.env.ports` and `render.env` are passed explicitly, never loaded over `.env`
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+        "apps/a/render.env": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/.env.ports": f"DATABASE_URL={DOCKER_DSN}\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_template_beside_a_compose_database_is_not_hybrid(tree) -> None:
     root = tree({
         "apps/a/package.json": "{}",
         "apps/a/.env.example": f"DATABASE_URL={POOLER_DSN}\n",
         "apps/a/compose.yaml": "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PW}\n",
     })
-    found = positions(lint(root, select="HYB001"), "HYB001")
-    assert ("apps/a/compose.yaml", 2, 3, "db") in found
-    assert ("apps/a/.env.example", 1, 14, "DATABASE_URL") in found
+    assert lint(root, select="HYB001") == []
+
+
+def test_service_running_local_postgres_with_baked_supabase_env(tree) -> None:
+    # the build context's `.env` travels into the image; the service points DATABASE_URL at
+    # the Compose postgres: at run time the process sees both
+    root = tree({
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "apps/web/package.json": "{}",
+        "apps/web/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+        "docker-compose.yml": (
+            "services:\n  db:\n    image: postgres:16\n  web:\n    build: ./apps/web\n"
+            "    environment:\n      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n"
+        ),
+    })
+    found = lint(root, select="HYB001")
+    assert positions(found, "HYB001") == [("docker-compose.yml", 4, 3, "web")]
+    assert found[0].app == "apps/web"
+    assert "apps/web/.env:1 baked into the image" in found[0].message
+    assert {r.key for r in found[0].related} == {"SUPABASE_URL", "DATABASE_URL"}
+
+
+def test_dockerignore_keeps_env_out_of_the_image(tree) -> None:
+    root = tree({
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "apps/web/package.json": "{}",
+        "apps/web/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+        "apps/web/.dockerignore": "node_modules\n.env*\n!.env.example\n",
+        "docker-compose.yml": (
+            "services:\n  web:\n    build: ./apps/web\n"
+            "    environment:\n      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n"
+        ),
+    })
+    assert lint(root, select="HYB001") == []
 
 
 def test_environments_that_differ_are_not_hybrid(tree) -> None:
@@ -77,10 +134,9 @@ def test_environment_file_adding_a_second_provider(tmp_path: Path) -> None:
         "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
         "apps/a/.env.production": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
     })
-    assert positions(lint(root, select="HYB001"), "HYB001") == [
-        ("apps/a/.env", 1, 14, "DATABASE_URL"),
-        ("apps/a/.env.production", 1, 14, "SUPABASE_URL"),
-    ]
+    found = lint(root, select="HYB001")
+    assert positions(found, "HYB001") == [("apps/a/.env", 1, 14, "DATABASE_URL")]
+    assert "SUPABASE_URL (apps/a/.env.production:1)" in found[0].message
 
 
 def test_placeholders_and_references_are_not_providers(tree) -> None:
@@ -174,10 +230,7 @@ def test_key_of_a_hosted_project_is_still_a_provider(tree) -> None:
         "apps/a/package.json": "{}",
         "apps/a/.env": f"SUPABASE_ANON_KEY={anon}\nDATABASE_URL={DOCKER_DSN}\n",
     })
-    assert positions(lint(root, select="HYB001"), "HYB001") == [
-        ("apps/a/.env", 1, 19, "SUPABASE_ANON_KEY"),
-        ("apps/a/.env", 2, 14, "DATABASE_URL"),
-    ]
+    assert positions(lint(root, select="HYB001"), "HYB001") == [("apps/a/.env", 1, 19, "SUPABASE_ANON_KEY")]
 
 
 SELF_HOSTED = """services:
@@ -204,5 +257,6 @@ def test_host_naming_a_plain_postgres_service_stays_docker(tree) -> None:
         "docker/.env.example": "SUPABASE_PUBLIC_URL=http://localhost:8000\nPOSTGRES_HOST=db\nPOSTGRES_PORT=5432\n",
         "docker/docker-compose.yml": SELF_HOSTED.replace("supabase/postgres:15.8.1.060", "postgres:16"),
     })
-    found = positions(lint(root, select="HYB001"), "HYB001")
-    assert ("docker/.env.example", 2, 15, "POSTGRES_HOST") in found
+    found = lint(root, select="HYB001")
+    assert positions(found, "HYB001") == [("docker/.env.example", 1, 21, "SUPABASE_PUBLIC_URL")]
+    assert "POSTGRES_HOST (docker/.env.example:2)" in found[0].message

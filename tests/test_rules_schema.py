@@ -477,3 +477,19 @@ def test_sch005_docker_database_needs_the_configured_user(tree) -> None:
     )
     found = run(tree, app_env("apps/crm", env), "SCH005")
     assert where(found) == [("apps/crm/.env", 3, 11)]
+
+
+def test_shared_prisma_package_reads_the_env_of_the_app_that_runs_it(tree) -> None:
+    # teable's layout: packages/db holds only the schema; apps/web's .env defines the URL
+    schema = 'datasource db {\n  provider = "postgresql"\n  url      = env("PRISMA_DATABASE_URL")\n}\n'
+    root = tree({
+        "pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+        "package.json": "{}",
+        "packages/db/package.json": "{}",
+        "packages/db/prisma/schema.prisma": schema,
+        "apps/web/package.json": "{}",
+        "apps/web/.env": "PRISMA_DATABASE_URL=postgresql://u:p@localhost:5432/app\n",
+    })
+    assert lint(root, select="SCH009") == []
+    (root / "apps/web/.env").write_text("OTHER=1\n")
+    assert [f.key for f in lint(root, select="SCH009")] == ["PRISMA_DATABASE_URL"]

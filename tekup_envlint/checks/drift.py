@@ -67,49 +67,74 @@ def _hit(parsed: ParsedFile, setting: Setting, message: str, value: Optional[str
 # --------------------------------------------------------------------------- DRF001, DRF002
 
 
-def _missing(files: List[ParsedFile], others: List[ParsedFile]) -> Iterator[Tuple[ParsedFile, Setting, str]]:
-    """Each key of `files` that none of the `others` in the same folder sets, with where those are.
-
-    Files with no counterpart in their folder are skipped: nothing says what they should hold.
-    """
-    by_folder = _by_folder(others)
-    for parsed in files:
-        beside = by_folder.get(_folder(parsed))
-        if not beside:
+def _templates_by_copy(ws: Workspace) -> Iterator[Tuple[ParsedFile, List[ParsedFile], List[ParsedFile]]]:
+    """Each existing file that templates are copied to, as (it, its templates, the files it
+    is read with): `.env.example` -> `.env` + `.env.local`; `.env.production.example` -> the
+    production chain. Never an overlay such as `.env.ports` or `.env.local` on its own:
+    nobody makes those from the template."""
+    done: Set[str] = set()
+    for load_set in ws.load_sets:
+        target = load_set.template_of
+        if load_set.kind != "template" or target is None or target in done:
             continue
-        keys = _keys(beside)
-        names = _places([f.source.path for f in beside])
-        for key, setting in _first_settings(parsed).items():
+        done.add(target)
+        real = ws.real_set_of(load_set)
+        if real is None:
+            continue
+        copy = ws.file(target)
+        templates = [f for f in (ws.file(t.files[0]) for t in ws.template_for(target)) if f is not None]
+        reals = [f for f in map(ws.file, real.files) if f is not None and f.source.kind == "dotenv"]
+        if copy is not None and templates and reals:
+            yield copy, templates, reals
+
+
+def _missing(ws: Workspace, to_real: bool) -> Iterator[Tuple[ParsedFile, Setting, str]]:
+    """Keys one side sets and the other lacks, with where the other side is.
+
+    `to_real`: keys of a template missing from the files its copy is read with (DRF002);
+    else keys of the file a template is copied to missing from its templates (DRF001).
+    """
+    for copy, templates, reals in _templates_by_copy(ws):
+        if to_real and copy.source.in_git and copy.source.tracked:
+            # a committed `.env` is the repository's shared defaults, not a developer's copy
+            # of the template; that copy is the untracked overlay (`.env.local`), which may set
+            # only what the defaults lack, so the template's keys are no drift here
+            continue
+        if to_real:
+            keys, names = _keys(reals), _places([f.source.path for f in reals])
+            for template in templates:
+                for key, setting in _first_settings(template).items():
+                    if key not in keys:
+                        yield template, setting, names
+            continue
+        keys, names = _keys(templates), _places([f.source.path for f in templates])
+        for key, setting in _first_settings(copy).items():
             if key not in keys:
-                yield parsed, setting, names
+                yield copy, setting, names
 
 
 @rule("DRF001")
 def missing_from_template(ws: Workspace) -> Iterator[Hit]:
-    for app in ws.apps.values():
-        templates, reals = _split(app)
-        for parsed, setting, names in _missing(reals, templates):
-            yield _hit(
-                parsed,
-                setting,
-                f"{setting.key} is set here but missing from the template ({names}); add it there "
-                f"with a placeholder value so that a fresh checkout knows it is needed",
-                value=setting.key,
-            )
+    for parsed, setting, names in _missing(ws, to_real=False):
+        yield _hit(
+            parsed,
+            setting,
+            f"{setting.key} is set here but missing from the template ({names}); add it there "
+            f"with a placeholder value so that a fresh checkout knows it is needed",
+            value=setting.key,
+        )
 
 
 @rule("DRF002")
 def missing_from_real(ws: Workspace) -> Iterator[Hit]:
-    for app in ws.apps.values():
-        templates, reals = _split(app)
-        for parsed, setting, names in _missing(templates, reals):
-            yield _hit(
-                parsed,
-                setting,
-                f"{setting.key} is in the template but in none of the env files beside it ({names}); "
-                f"either a file lacks it or the template documents a setting nobody uses",
-                value=setting.key,
-            )
+    for parsed, setting, names in _missing(ws, to_real=True):
+        yield _hit(
+            parsed,
+            setting,
+            f"{setting.key} is in the template but in none of the files its copy is read with ({names}); "
+            f"either a file lacks it or the template documents a setting nobody uses",
+            value=setting.key,
+        )
 
 
 # --------------------------------------------------------------------------- DRF003
@@ -214,13 +239,18 @@ def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
 
     Compose reads the project `.env` beside the file. The app's own env files count too
     (a developer often runs `docker compose --env-file .env.local`), and so do the files its
-    services name in `env_file`, which are often passed the same way.
+    services name in `env_file`, which are often passed the same way, and the env files of the
+    folders above it (`docker compose -f docker/production/compose.yml --env-file .env` run
+    from the repository root, whose `.env.example` documents the variables).
     """
     folder = posixpath.dirname(compose.source.path)
     found = [_join(folder, ".env")]
     app = ws.apps.get(compose.source.app)
     if app is not None:
         found += [f.source.path for f in _dotenvs(app)]
+    above = {folder} | {"/".join(folder.split("/")[:i]) for i in range(len(folder.split("/")))}
+    found += [f.source.path for f in ws.files
+              if f.source.kind == "dotenv" and posixpath.dirname(f.source.path) in above]
     for service in compose.services:
         for ref in service.env_files:
             if "$" not in ref.path:

@@ -1,73 +1,73 @@
-"""Hybrid configuration: one app whose database points at more than one provider."""
+"""Hybrid configuration: one process (a load set) whose database settings point at more than one provider."""
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Set
+from typing import FrozenSet, Iterator, List, Optional, Tuple
 
 from tekup_envlint.checks import rule
-from tekup_envlint.models import Hit
-from tekup_envlint.workspace import App, Connection, Workspace, describe
+from tekup_envlint.models import Hit, Related, Span
+from tekup_envlint.workspace import Connection, LoadSet, Workspace, describe
 
-# Files a developer makes from the template: the template must agree with these.
-TEMPLATE_PEERS = ("default", "local", "compose")
-
-
-def _by_env(app: App) -> Dict[str, List[Connection]]:
-    groups: Dict[str, List[Connection]] = {}
-    for c in app.connections:
-        if c.provider is not None:
-            groups.setdefault(c.file.source.env, []).append(c)
-    return groups
+_NAMED = 4  # settings of the other provider named in a message; `related` lists them all
 
 
-def _overlay(base: List[Connection], top: List[Connection]) -> List[Connection]:
-    """What a reader sees: the environment's file overrides `.env` key by key."""
-    keys = {c.key for c in top}
-    return [c for c in base if c.key not in keys] + top
+def _identity(conn: Connection) -> Tuple[str, int]:
+    return conn.file.source.path, conn.span.start
 
 
-def environments(app: App) -> Iterator[List[Connection]]:
-    """The sets of connections that one running copy of the app sees together."""
-    by_env = _by_env(app)
-    default = by_env.get("default", [])
-    template = by_env.get("template", [])
-    effective: Dict[str, List[Connection]] = {}
-    for env, conns in by_env.items():
-        if env == "template":
-            continue
-        layered = env not in ("default", "compose")
-        effective[env] = _overlay(default, conns) if layered else conns
-    yield from effective.values()
-    if template:
-        yield template
-        for env in TEMPLATE_PEERS:
-            if env in effective:
-                yield template + effective[env]
+def _anchor(ws: Workspace, load_set: LoadSet, first: Connection) -> Tuple[str, Span, Optional[str]]:
+    """Where a load set's hybrid is reported: at a Compose service's name for a service
+    (its runtime environment mixes files), else at the load set's first database setting."""
+    if load_set.service is not None:
+        path, _, name = load_set.service.rpartition("#")
+        parsed = ws.file(path)
+        service = next((s for s in parsed.services if s.name == name), None) if parsed is not None else None
+        if service is not None:
+            return path, service.span, name
+    return first.file.source.path, first.span, first.key
+
+
+def _where(conn: Connection, load_set: LoadSet) -> str:
+    baked = " baked into the image" if conn.file.source.path in load_set.baked else ""
+    return f"{conn.key} ({conn.where}{baked})"
 
 
 @rule("HYB001")
 def hybrid_database(ws: Workspace) -> Iterator[Hit]:
-    for app in ws.apps.values():
-        reported: Set[int] = set()
-        for group in environments(app):
-            providers = {c.provider for c in group}
-            if len(providers) < 2:
-                continue
-            for conn in group:
-                if id(conn) in reported:
-                    continue
-                other = next(c for c in group if c.provider != conn.provider)
-                reported.add(id(conn))
-                yield Hit(
-                    conn.file.source.path,
-                    conn.span,
-                    app.root,
-                    conn.key,
-                    f"{conn.key} points at {describe(conn.target)}, but {other.key} "
-                    f"({other.where}) points at {describe(other.target)}: one environment of "
-                    f"app {app.root} uses two database providers",
-                    value=conn.target.kind,
-                )
+    """One finding per load set whose settings point at two providers, reported once: a load
+    set whose database settings another reported one already holds is the same problem."""
+    reported: List[FrozenSet[Tuple[str, int]]] = []
+    for load_set in ws.load_sets:
+        if not load_set.hybrid:
+            continue
+        conns = [c for c in load_set.connections if c.provider is not None]
+        providers = load_set.providers
+        ids = frozenset(_identity(c) for c in conns)
+        if any(ids <= done or _identity(conns[0]) in done for done in reported):
+            continue
+        reported.append(ids)
+        first = conns[0]
+        path, span, key = _anchor(ws, load_set, first)
+        others = [c for c in conns if c.provider != first.provider]
+        named = ", ".join(_where(c, load_set) for c in others[:_NAMED])
+        more = f" and {len(others) - _NAMED} more" if len(others) > _NAMED else ""
+        verb = "points" if len(others) == 1 else "point"
+        if load_set.service is not None:
+            head = f"service {key} runs with {_where(first, load_set)} pointing at {describe(first.target)}"
+            scope = f"in its runtime environment ({' + '.join(load_set.files)})"
+        else:
+            head = f"{first.key} points at {describe(first.target)}"
+            scope = f"read by the same process ({load_set.label})"
+        yield Hit(
+            path, span, load_set.app, key,
+            f"{head}, but {named}{more} {scope} {verb} at {describe(others[0].target)}: one process "
+            f"of app {load_set.app} uses two database providers ({' + '.join(providers)})",
+            value=f"{load_set.label}:{'+'.join(providers)}",
+            related=tuple(
+                Related(c.file.source.path, c.span.line, c.span.column, c.key)
+                for c in conns if c is not first or load_set.service is not None
+            ),
+        )
 
 
 @rule("HYB002")

@@ -578,7 +578,11 @@ def prisma_env_undefined(ws: Workspace) -> Iterator[Hit]:
     keys: Dict[str, Set[str]] = {}  # env keys per app root, gathered once
 
     def defined(app: App, name: str) -> bool:
-        for scope in _env_scope(ws, app):
+        scopes = _env_scope(ws, app)
+        if not any(f.source.kind == "dotenv" for f in app.files):
+            # a shared database package has no env of its own: the app that runs it supplies it
+            scopes = list(ws.apps.values())
+        for scope in scopes:
             if scope.root not in keys:
                 keys[scope.root] = _env_keys(scope)
             if name in keys[scope.root]:

@@ -629,7 +629,38 @@ class _Reader:
             environment=self._environment(name, self._lookup(entries, "environment")),
             env_files=self._env_files(name, self._lookup(entries, "env_file")),
             ports=self._ports(name, self._lookup(entries, "ports")),
+            **self._build(self._lookup(entries, "build")),
+            volumes=self._volumes(self._lookup(entries, "volumes")),
         )
+
+    def _build(self, node: Optional[Node]) -> Dict[str, Optional[str]]:
+        """`build: ./dir` or `build: {context, dockerfile}`: the folder an image is built from."""
+        if isinstance(node, ScalarNode) and not _is_null(node):
+            return {"build_context": node.value, "dockerfile": None}
+        if isinstance(node, MappingNode):
+            entries = self._entries(node)
+            context = self._lookup(entries, "context")
+            dockerfile = self._lookup(entries, "dockerfile")
+            return {
+                "build_context": context.value if isinstance(context, ScalarNode) and not _is_null(context) else ".",
+                "dockerfile": dockerfile.value if isinstance(dockerfile, ScalarNode) and not _is_null(dockerfile) else None,
+            }
+        return {"build_context": None, "dockerfile": None}
+
+    def _volumes(self, node: Optional[Node]) -> Tuple[str, ...]:
+        """Volume entries as `source:target` (the long syntax rendered like the short one)."""
+        if not isinstance(node, SequenceNode):
+            return ()
+        found: List[str] = []
+        for item in node.value:
+            if isinstance(item, ScalarNode) and not _is_null(item):
+                found.append(item.value)
+            elif isinstance(item, MappingNode):
+                entries = self._entries(item)
+                source, target = self._lookup(entries, "source"), self._lookup(entries, "target")
+                if isinstance(source, ScalarNode) and isinstance(target, ScalarNode):
+                    found.append(f"{source.value}:{target.value}")
+        return tuple(found)
 
     def _environment(self, service: str, node: Optional[Node]) -> Tuple[Setting, ...]:
         if node is None or _is_null(node):

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Sequence, TextIO
 
 from tekup_envlint import __version__
 from tekup_envlint.models import Finding
-from tekup_envlint.workspace import Workspace
+from tekup_envlint.workspace import LoadSet, Workspace, describe
 
 SCHEMA_VERSION = 1
 
@@ -71,6 +71,9 @@ def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:
         "message": finding.message,
         "fixable": finding.fix is not None,
         "fingerprint": finding.fingerprint,
+        "related": [
+            {"path": r.path, "line": r.line, "column": r.column, "key": r.key} for r in finding.related
+        ],
     }
 
 
@@ -103,6 +106,32 @@ def check_document(root: str, findings: Sequence[Finding], names: Dict[str, str]
     }
 
 
+def _load_set(load_set: LoadSet) -> Dict[str, Any]:
+    """A load set: the files one process reads, in order, and the database settings it sees."""
+    return {
+        "kind": load_set.kind,
+        "mode": load_set.mode,
+        "files": list(load_set.files),
+        "service": load_set.service,
+        "template_of": load_set.template_of,
+        "baked": list(load_set.baked),
+        "providers": list(load_set.providers),
+        "hybrid": load_set.hybrid,
+        "settings": [
+            {
+                "key": c.key,
+                "path": c.file.source.path,
+                "line": c.span.line,
+                "column": c.span.column,
+                "kind": c.target.kind,
+                "provider": c.provider,
+                "target": describe(c.target),
+            }
+            for c in load_set.connections
+        ],
+    }
+
+
 def map_report(workspace: Workspace) -> str:
     apps: List[Dict[str, Any]] = []
     for app in workspace.apps.values():
@@ -126,6 +155,7 @@ def map_report(workspace: Workspace) -> str:
             "files": [f.source.path for f in app.files],
             "providers": providers,
             "targets": targets,
+            "load_sets": [_load_set(ls) for ls in app.load_sets],
         })
     document = {
         "tool": "tekup-envlint",

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, ParsedFile
-from tekup_envlint.workspace import KIND_LABEL, Workspace
+from tekup_envlint.workspace import LoadSet, Workspace, describe
 
 Segment = Tuple[str, str]  # (text, rich style)
 Line = List[Segment]
@@ -116,47 +116,69 @@ def check_lines(
     return out
 
 
-MAP_KINDS = ("supabase", "docker", "legacy-vault", "supabase-local", "other", "placeholder", "unresolved")
-
-
 def _relative(path: str, app: str) -> str:
     return path[len(app) + 1:] if app != "." and path.startswith(app + "/") else path
 
 
-def map_table(workspace: Workspace, color: bool) -> str:
-    """The per-app connection map the survey drew by hand: apps against target kinds.
+def _fit(text: str, width: int) -> str:
+    """Cut a line to the width, marking the cut."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
-    Each cell lists the settings of that kind as `file:line KEY`, the file relative to the
-    app. Always drawn with rich (this is not the pre-commit path).
-    """
-    import io
 
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text  # cells as Text: a `[` in a path or key is not rich markup
+def _set_title(load_set: LoadSet, app: str) -> str:
+    """`.env + .env.local  (dotenv, default)`, files relative to the app."""
+    if load_set.service is not None:
+        path, _, name = load_set.service.rpartition("#")
+        title = f"service {name} in {_relative(path, app)}"
+        reads = [_relative(f, app) for f in load_set.files if f != path]
+        if reads:
+            title += " reading " + " + ".join(reads)
+    else:
+        title = " + ".join(_relative(f, app) for f in load_set.files)
+    what = load_set.kind if load_set.kind != "compose-service" else "compose"
+    detail = what if load_set.mode == what else f"{what}, {load_set.mode}"
+    if load_set.template_of is not None:
+        detail += f", copied to {_relative(load_set.template_of, app)}"
+    return f"{title}  ({detail})"
 
-    apps = [a for a in workspace.apps.values() if a.connections]
-    if not apps:
+
+def map_table(workspace: Workspace, color: bool, width: int = 80) -> str:
+    """Each app's load sets as a tree, like the map the survey drew by hand: one block per
+    app, each load set (the files one process reads), and each database setting it sees
+    with the target it points at. Hybrid apps and load sets are marked. Lines are cut to
+    `width` (the CLI passes COLUMNS, 80 in a pipe)."""
+    lines: List[Line] = []
+    width = max(width, 40)
+    for app in workspace.apps.values():
+        sets = [ls for ls in app.load_sets if ls.connections]
+        if not sets:
+            continue
+        hybrid = sorted({p for ls in sets if ls.hybrid for p in ls.providers})
+        head: Line = [(printable(_fit(app.root, width)), "bold")]
+        if hybrid:
+            head.append((_fit(f"  HYBRID: {' + '.join(hybrid)}", max(width - len(app.root), 0)), "bold red"))
+        lines.append(head)
+        for i, load_set in enumerate(sets):
+            last_set = i == len(sets) - 1
+            branch, stem = ("└─ ", "   ") if last_set else ("├─ ", "│  ")
+            title = branch + _set_title(load_set, app.root)
+            mark = "  HYBRID" if load_set.hybrid else ""
+            lines.append([(printable(_fit(title, width - len(mark))), ""), (mark, "bold red")])
+            conns = load_set.connections
+            for j, conn in enumerate(conns):
+                twig = "└─ " if j == len(conns) - 1 else "├─ "
+                where = f"{_relative(conn.file.source.path, app.root)}:{conn.span.line} {conn.key}"
+                target = f"→ {describe(conn.target)}"
+                text = f"{stem}{twig}{where} {target}"
+                style = "red" if load_set.hybrid and conn.provider is not None else ""
+                if len(text) <= width:
+                    lines.append([(printable(text), style)])
+                    continue
+                # too wide: the target goes on a line of its own under the setting
+                under = stem + ("   " if j == len(conns) - 1 else "│  ") + "  "
+                lines.append([(printable(_fit(f"{stem}{twig}{where}", width)), style)])
+                lines.append([(printable(_fit(under + target, width)), style)])
+        lines.append([])
+    if not lines:
         return "No database connections found.\n"
-    kinds = [k for k in MAP_KINDS if any(c.target.kind == k for a in apps for c in a.connections)]
-    table = Table(show_lines=True, title="Database connections per app")
-    table.add_column("app", style="bold", no_wrap=True)
-    for kind in kinds:
-        table.add_column(KIND_LABEL[kind] if kind != "legacy-vault" else "legacy project")
-    for app in apps:
-        providers = sorted({c.provider for c in app.connections if c.provider})
-        label = printable(app.root) + ("\nHYBRID: " + " + ".join(providers) if len(providers) > 1 else "")
-        cells = []
-        for kind in kinds:
-            entries = [
-                printable(f"{_relative(c.file.source.path, app.root)}:{c.span.line} {c.key}")
-                for c in app.connections if c.target.kind == kind
-            ]
-            cells.append("\n".join(entries))
-        table.add_row(*(Text(cell) for cell in [label, *cells]),
-                      style="red" if len(providers) > 1 else None)
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=240 if not color else None,
-                      highlight=False)
-    console.print(table)
-    return buffer.getvalue()
+    return render(lines, color)

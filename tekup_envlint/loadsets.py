@@ -1,0 +1,427 @@
+"""Load sets: the files one process reads together, in order (part of the workspace stage).
+
+A running process never reads "the app's env files"; it reads a few of them, in an order
+where later files override earlier ones key by key. The checks compare settings within one
+load set, so a template for the cloud and a template for local Docker are alternatives, not
+a hybrid, and an overlay such as `.env.ports` is never taken for the file a template is
+copied to.
+
+The conventions modelled here:
+
+* dotenv-flow, Vite and Next.js: in one folder, `.env`, `.env.local`, `.env.<mode>` and
+  `.env.<mode>.local`, loaded in that order (dotenv-flow's and Vite's; Next.js swaps the
+  middle two, which only matters when both set a key), `.env.local` left out in test mode.
+  A mode is a word the config's `environments` name (production, test, development, ...);
+  `docker` and `compose` are not modes: a file named for a container is an `env_file`.
+* a template (a name with a template word: `.env.example`, `.env.production.example`,
+  `example.env`) is its own load set; it is copied to the name without the template word,
+  so it belongs to that file's mode.
+* any other dotenv file (`render.env`, `databases.env`, `.env.ports`, `.env.supabase`), and
+  every file under a documentation or migrations folder, stands alone.
+* a Compose service reads the env files baked into the image it builds (its build context's
+  `.env` and `.env.local`, unless `.dockerignore` keeps them out; lowest priority, because
+  dotenv never overrides a variable that is already set), then its `env_file` entries in
+  order, then its `environment`; `${VAR}` in `environment` is interpolated from the project
+  `.env` beside the Compose file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from tekup_envlint.config import Config
+from tekup_envlint.dsn import whole_reference
+from tekup_envlint.models import ComposeService, ParsedFile
+
+if TYPE_CHECKING:  # the workspace imports this module
+    from tekup_envlint.workspace import Connection
+
+# A process's environment: what every check that compares settings looks at.
+KINDS = ("dotenv", "template", "standalone", "compose-service")
+# Folders whose env files are snippets for people to read, not files a process loads.
+SNIPPET_FOLDERS = frozenset({"docs", "doc", "documentation", "migrations"})
+# Words that name a container's env file rather than a dotenv-flow mode.
+CONTAINER_WORDS = frozenset({"docker", "compose", "container"})
+_WORDS = re.compile(r"[.\-_]+")
+_DOCKERIGNORE_CAP = 256_000
+
+
+@dataclass(frozen=True)
+class LoadSet:
+    """The files one process reads together, in load order (later overrides earlier).
+
+    `connections` are the settings that process sees (each key once, from the last file that
+    sets it) with their targets; `service` names the Compose service (`path#name`);
+    `template_of` is the real file a template is copied to (it may not exist);
+    `interpolation` is the project `.env` a Compose file interpolates from; `baked` are the
+    files of `files` that travel into the service's image through its build context.
+    """
+
+    app: str
+    kind: str
+    mode: str
+    files: Tuple[str, ...]
+    service: Optional[str] = None
+    template_of: Optional[str] = None
+    interpolation: Optional[str] = None
+    baked: Tuple[str, ...] = ()
+    connections: Tuple["Connection", ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def providers(self) -> Tuple[str, ...]:
+        """The database providers its settings point at (supabase, docker, ...), sorted."""
+        return tuple(sorted({c.provider for c in self.connections if c.provider is not None}))
+
+    @property
+    def hybrid(self) -> bool:
+        """Whether one process of this load set reads two database providers."""
+        return len(self.providers) > 1
+
+    @property
+    def label(self) -> str:
+        """A short name for people: the files joined by `+`, or the service."""
+        if self.service is not None:
+            return self.service
+        return " + ".join(self.files)
+
+
+# --------------------------------------------------------------------------- dotenv names
+
+
+def _template_words(config: Config) -> Set[str]:
+    return {w.lower() for env, words in config.environments if env == "template" for w in words}
+
+
+def _mode_words(config: Config) -> Dict[str, str]:
+    """Mode word -> the environment it selects (`prod` -> production), without `local`."""
+    found: Dict[str, str] = {}
+    for env, words in config.environments:
+        if env in ("template", "local"):
+            continue
+        for word in words:
+            if word.lower() not in CONTAINER_WORDS:
+                found.setdefault(word.lower(), env)
+    return found
+
+
+def _name_words(name: str) -> Optional[List[str]]:
+    """The words after `.env` (`.env.production.local` -> [production, local]), of `x.env`
+    before it (`example.env` -> [example]) or after `env.` (`env.example`); None when the
+    name follows no dotenv naming at all."""
+    lower = name.lower()
+    if lower == ".env":
+        return []
+    if lower.startswith((".env.", ".env-", ".env_")):
+        rest = lower[5:]
+    elif lower.startswith(("env.", "env-", "env_")):
+        rest = lower[4:]
+    elif lower.endswith(".env"):
+        rest = lower[:-4]
+    else:
+        return None
+    return [w for w in _WORDS.split(rest) if w]
+
+
+@dataclass(frozen=True)
+class DotenvName:
+    """What a dotenv file's name says about who loads it.
+
+    role: base (`.env`), local (`.env.local`), mode (`.env.<mode>`), mode-local
+    (`.env.<mode>.local`), template, or standalone. `target` is the name a template is
+    copied to.
+    """
+
+    role: str
+    mode: str = "default"
+    target: Optional[str] = None
+
+
+def dotenv_name(name: str, config: Config) -> DotenvName:
+    words = _name_words(name)
+    if words is None:
+        return DotenvName("standalone")
+    templates = _template_words(config)
+    if any(w in templates for w in words):
+        rest = [w for w in words if w not in templates]
+        target = ".env" + "".join("." + w for w in rest)
+        real = dotenv_name(target, config)
+        mode = real.mode if real.role != "standalone" else "default"
+        return DotenvName("template", mode, target)
+    if not name.lower().startswith(".env") or "-" in name[4:5] or "_" in name[4:5]:
+        return DotenvName("standalone")
+    modes = _mode_words(config)
+    if words == []:
+        return DotenvName("base")
+    if words == ["local"]:
+        return DotenvName("local")
+    if len(words) == 1 and words[0] in modes:
+        return DotenvName("mode", words[0])
+    if len(words) == 2 and words[0] in modes and words[1] == "local":
+        return DotenvName("mode-local", words[0])
+    return DotenvName("standalone")
+
+
+def _snippet(path: str) -> bool:
+    return any(part.lower() in SNIPPET_FOLDERS for part in path.split("/")[:-1])
+
+
+# --------------------------------------------------------------------------- effective settings
+
+
+def _effective(files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]], service: Optional[str] = None) -> List[Connection]:
+    """The connections a process sees: each key from the last file that sets it.
+
+    A later file that sets a key to anything (even a value that is no connection) hides the
+    earlier connection. In a Compose file only the named service's settings count.
+    """
+    seen: List[Tuple[Set[str], List[Connection]]] = []
+    for parsed in files:
+        if parsed.source.kind == "compose":
+            keys = {s.key for s in parsed.settings if s.service == service}
+            conns = [c for c in by_file.get(parsed.source.path, ())
+                     if (c.setting is not None and c.setting.service == service)
+                     or (c.service is not None and c.service.name == service)]
+        else:
+            keys = {s.key for s in parsed.settings}
+            conns = list(by_file.get(parsed.source.path, ()))
+        seen.append((keys, conns))
+    out: List[Connection] = []
+    for index, (_, conns) in enumerate(seen):
+        later: Set[str] = set()
+        for keys, _ in seen[index + 1:]:
+            later |= keys
+        out.extend(c for c in conns if c.key not in later)
+    return out
+
+
+# --------------------------------------------------------------------------- .dockerignore
+
+
+def _dockerignore_pattern(line: str) -> Optional[Tuple[bool, "re.Pattern[str]"]]:
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return None
+    negate = text.startswith("!")
+    text = text[1:].strip() if negate else text
+    text = posixpath.normpath(text.lstrip("/"))
+    out = []
+    i = 0
+    while i < len(text):
+        if text.startswith("**", i):
+            out.append(".*")
+            i += 2
+            if text.startswith("/", i):
+                out[-1] = "(?:.*/)?"
+                i += 1
+            continue
+        ch = text[i]
+        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+        i += 1
+    return negate, re.compile("".join(out) + r"\Z")
+
+
+def _ignored_by(patterns: Sequence[Tuple[bool, "re.Pattern[str]"]], rel: str) -> bool:
+    """Docker's rule: the last matching pattern wins; a pattern that matches a folder
+    matches everything below it."""
+    parts = rel.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    ignored = False
+    for negate, pattern in patterns:
+        if any(pattern.match(c) for c in candidates):
+            ignored = not negate
+    return ignored
+
+
+def _read_dockerignore(root: Path, context: str, dockerfile: Optional[str]) -> List[Tuple[bool, "re.Pattern[str]"]]:
+    """The patterns of the build's `.dockerignore` (a `<Dockerfile>.dockerignore` first, as
+    BuildKit reads it). Read here because discovery takes only configuration files; never
+    through a symlink, and only a small file."""
+    names = ([f"{dockerfile}.dockerignore"] if dockerfile else []) + [posixpath.join(context, ".dockerignore")]
+    for rel in names:
+        path = root / rel
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > _DOCKERIGNORE_CAP:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        return [p for p in map(_dockerignore_pattern, text.splitlines()) if p is not None]
+    return []
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _join(folder: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
+
+
+def _inside(rel: str) -> bool:
+    return rel != ".." and not rel.startswith("../") and not posixpath.isabs(rel)
+
+
+class _Builder:
+    def __init__(self, root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection]) -> None:
+        self.root = root
+        self.config = config
+        self.files = {f.source.path: f for f in files}
+        self.by_file: Dict[str, List[Connection]] = {}
+        for conn in connections:
+            self.by_file.setdefault(conn.file.source.path, []).append(conn)
+        self.folders: Dict[str, List[ParsedFile]] = {}
+        for parsed in files:
+            if parsed.source.kind == "dotenv":
+                self.folders.setdefault(posixpath.dirname(parsed.source.path), []).append(parsed)
+        self.names = {f.source.path: dotenv_name(posixpath.basename(f.source.path), config)
+                      for f in files if f.source.kind == "dotenv"}
+
+    # -- dotenv ---------------------------------------------------------------
+
+    def _conventional(self, folder: str) -> Dict[str, ParsedFile]:
+        """The folder's files that dotenv conventions load, by role (`mode:<m>`, ...)."""
+        found: Dict[str, ParsedFile] = {}
+        for parsed in self.folders.get(folder, ()):
+            name = self.names[parsed.source.path]
+            if _snippet(parsed.source.path) or name.role in ("template", "standalone"):
+                continue
+            slot = name.role if name.role in ("base", "local") else f"{name.role}:{name.mode}"
+            found.setdefault(slot, parsed)
+        return found
+
+    def _chain(self, folder: str, mode: str) -> List[ParsedFile]:
+        """The folder's files a process in `mode` loads, in load order."""
+        slots = self._conventional(folder)
+        test = dict(_mode_words(self.config)).get(mode) == "test"
+        order = ["base"] + ([] if test else ["local"])
+        if mode != "default":
+            order += [f"mode:{mode}", f"mode-local:{mode}"]
+        return [slots[s] for s in order if s in slots]
+
+    def dotenv_sets(self) -> List[LoadSet]:
+        out: List[LoadSet] = []
+        for folder, parsed_files in self.folders.items():
+            slots = self._conventional(folder)
+            modes = ["default"] if ("base" in slots or "local" in slots) else []
+            modes += sorted({slot.split(":", 1)[1] for slot in slots if ":" in slot})
+            for mode in modes:
+                out.append(self._set("dotenv", mode, self._chain(folder, mode)))
+            for parsed in parsed_files:
+                name = self.names[parsed.source.path]
+                if name.role == "template":
+                    target = _join(folder, name.target or ".env")
+                    out.append(self._set("template", name.mode, [parsed], template_of=target))
+                elif name.role == "standalone" or _snippet(parsed.source.path):
+                    out.append(self._set("standalone", parsed.source.env, [parsed]))
+        return out
+
+    def _set(self, kind: str, mode: str, files: List[ParsedFile], **extra: Optional[str]) -> LoadSet:
+        return LoadSet(
+            app=files[0].source.app, kind=kind, mode=mode,
+            files=tuple(f.source.path for f in files),
+            connections=tuple(_effective(files, self.by_file)),
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def real_chain(self, path: str, mode: str) -> List[str]:
+        """The files loaded together with a real file in a mode (itself alone if it stands alone)."""
+        folder = posixpath.dirname(path)
+        chain = [f.source.path for f in self._chain(folder, mode)]
+        return chain if path in chain else [path]
+
+    # -- Compose --------------------------------------------------------------
+
+    def _build_folder(self, compose: ParsedFile, service: ComposeService) -> Optional[Tuple[str, str, Optional[str]]]:
+        """(the folder of the app a service builds, its context, its Dockerfile), repo-relative."""
+        if service.build_context is None or "$" in service.build_context or "://" in service.build_context:
+            return None
+        context = _join(posixpath.dirname(compose.source.path), service.build_context)
+        if not _inside(context):
+            return None
+        context = "" if context == "." else context
+        dockerfile = None
+        folder = context
+        if service.dockerfile and "$" not in service.dockerfile:
+            dockerfile = _join(context, service.dockerfile)
+            if not _inside(dockerfile):
+                return None
+            folder = posixpath.dirname(dockerfile)
+        return folder, context, dockerfile
+
+    def app_at(self, folder: str, apps: Iterable[str], fallback: str) -> str:
+        """The app a folder belongs to: that of a configuration file in it, else the deepest
+        app whose root holds it."""
+        here = self.folders.get(folder)
+        if here:
+            return here[0].source.app
+        holding = [r for r in apps if r != "." and (folder == r or folder.startswith(r + "/"))]
+        return max(holding, key=len) if holding else fallback
+
+    def compose_sets(self, apps: Iterable[str]) -> Tuple[List[LoadSet], Dict[str, Set[str]]]:
+        """A load set per Compose service that reads anything, and which apps each Compose
+        file builds (for reachability)."""
+        out: List[LoadSet] = []
+        builds: Dict[str, Set[str]] = {}
+        app_roots = list(apps)
+        for compose in self.files.values():
+            if compose.source.kind != "compose":
+                continue
+            folder = posixpath.dirname(compose.source.path)
+            project = _join(folder, ".env")
+            project_file = self.files.get(project)
+            for service in compose.services:
+                app = compose.source.app
+                baked: List[ParsedFile] = []
+                built = self._build_folder(compose, service)
+                if built is not None:
+                    where, context, dockerfile = built
+                    app = self.app_at(where, app_roots, compose.source.app)
+                    builds.setdefault(compose.source.path, set()).add(app)
+                    ignore = _read_dockerignore(self.root, context, dockerfile)
+                    for path in self.real_chain(_join(where, ".env"), "default"):
+                        rel = path[len(context) + 1:] if context else path
+                        if path in self.files and not _ignored_by(ignore, rel):
+                            baked.append(self.files[path])
+                env_files = [self.files[p] for p in (_join(folder, r.path) for r in service.env_files)
+                             if "$" not in p and p in self.files]
+                chain = baked + env_files + [compose]
+                if len(chain) == 1 and not service.environment and service.name not in {
+                    c.key for c in self.by_file.get(compose.source.path, ()) if c.service is not None
+                }:
+                    continue
+                conns = _effective(chain, self.by_file, service.name)
+                if project_file is not None:
+                    conns = self._interpolated(conns, compose, project_file)
+                out.append(LoadSet(
+                    app=app, kind="compose-service", mode=compose.source.env,
+                    files=tuple(f.source.path for f in chain),
+                    service=f"{compose.source.path}#{service.name}",
+                    interpolation=project if project_file is not None else None,
+                    baked=tuple(f.source.path for f in baked),
+                    connections=tuple(conns),
+                ))
+        return out, builds
+
+    def _interpolated(self, conns: List[Connection], compose: ParsedFile, project: ParsedFile) -> List[Connection]:
+        """`KEY: ${VAR}` in a service's environment takes the target the project `.env` gives VAR."""
+        targets = {c.key: c.target for c in self.by_file.get(project.source.path, ()) if c.setting is not None}
+        out = []
+        for conn in conns:
+            if conn.file is compose and conn.setting is not None and conn.setting.value is not None:
+                ref = whole_reference(conn.setting.value.strip())
+                if ref is not None and ref.name in targets:
+                    conn = replace(conn, target=targets[ref.name])
+            out.append(conn)
+        return out
+
+
+def build_load_sets(
+    root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection], apps: Iterable[str],
+) -> Tuple[List[LoadSet], Dict[str, Set[str]]]:
+    """Every load set of the workspace, dotenv ones first, and the apps each Compose file builds."""
+    builder = _Builder(root, config, files, connections)
+    compose, builds = builder.compose_sets(apps)
+    return builder.dotenv_sets() + compose, builds

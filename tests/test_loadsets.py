@@ -1,0 +1,146 @@
+"""Load sets: which files one process reads together, in order (tekup_envlint/loadsets.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+from tekup_envlint import engine
+from tekup_envlint.config import DEFAULT
+from tekup_envlint.loadsets import dotenv_name
+from tekup_envlint.workspace import Workspace, build
+
+PRIMARY = "oaevagdgrasfppbrxbey"
+DOCKER_DSN = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
+SUPABASE_URL = f"https://{PRIMARY}.supabase.co"
+
+
+def workspace(root: Path) -> Workspace:
+    return build(root.resolve(), DEFAULT, engine.load_files(root.resolve(), DEFAULT))
+
+
+def sets(ws: Workspace) -> List[Tuple[str, str, Tuple[str, ...]]]:
+    return sorted((ls.kind, ls.mode, ls.files) for ls in ws.load_sets)
+
+
+@pytest.mark.parametrize("name, role, mode, target", [
+    (".env", "base", "default", None),
+    (".env.local", "local", "default", None),
+    (".env.production", "mode", "production", None),
+    (".env.test.local", "mode-local", "test", None),
+    (".env.example", "template", "default", ".env"),
+    (".env.production.example", "template", "production", ".env.production"),
+    ("example.env", "template", "default", ".env"),
+    (".env.supabase.example", "template", "default", ".env.supabase"),
+    (".env.ports", "standalone", "default", None),
+    (".env.docker", "standalone", "default", None),
+    ("render.env", "standalone", "default", None),
+])
+def test_dotenv_names(name: str, role: str, mode: str, target: str) -> None:
+    found = dotenv_name(name, DEFAULT)
+    assert (found.role, found.mode, found.target) == (role, mode, target)
+
+
+def test_dotenv_flow_chains(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": "A=1\n",
+        "apps/a/.env.local": "A=2\n",
+        "apps/a/.env.production": "B=1\n",
+        "apps/a/.env.test": "C=1\n",
+        "apps/a/.env.example": "A=\n",
+        "apps/a/.env.ports": "PORT=1\n",
+        "apps/a/docs/.env": "X=1\n",
+    })
+    assert sets(workspace(root)) == [
+        ("dotenv", "default", ("apps/a/.env", "apps/a/.env.local")),
+        ("dotenv", "production", ("apps/a/.env", "apps/a/.env.local", "apps/a/.env.production")),
+        ("dotenv", "test", ("apps/a/.env", "apps/a/.env.test")),  # .env.local is not read in test
+        ("standalone", "default", ("apps/a/.env.ports",)),
+        ("standalone", "default", ("apps/a/docs/.env",)),
+        ("template", "default", ("apps/a/.env.example",)),
+    ]
+
+
+def test_later_file_hides_earlier_connection(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\nSUPABASE_URL={SUPABASE_URL}\n",
+        "apps/a/.env.local": "DATABASE_URL=\n",  # set, even if to nothing
+    })
+    ws = workspace(root)
+    default = next(ls for ls in ws.load_sets if ls.mode == "default")
+    assert [(c.key, c.file.source.path) for c in default.connections if c.provider] == [
+        ("SUPABASE_URL", "apps/a/.env"),
+    ]
+
+
+def test_template_joins_the_chain_of_its_copy(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.env": "A=1\n",
+        "apps/a/.env.production": "A=1\n",
+        "apps/a/.env.production.example": "A=\n",
+        "apps/a/.env.example": "A=\n",
+    })
+    ws = workspace(root)
+    production = next(ls for ls in ws.load_sets if ls.kind == "template" and ls.mode == "production")
+    assert production.template_of == "apps/a/.env.production"
+    assert ws.real_set_of(production).files == ("apps/a/.env", "apps/a/.env.production")
+
+
+def test_compose_service_reads_baked_env_files_then_env_file_then_environment(tree) -> None:
+    root = tree({
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "apps/web/package.json": "{}",
+        "apps/web/.env": f"SUPABASE_URL={SUPABASE_URL}\n",
+        "apps/web/.env.local": "X=1\n",
+        "apps/web/.dockerignore": ".env.local\n",
+        "docker/shared.env": "Y=1\n",
+        "docker/compose.yml": (
+            "services:\n  web:\n    build:\n      context: ../apps/web\n    env_file: [shared.env]\n"
+            f"    environment:\n      DATABASE_URL: {DOCKER_DSN.replace('$', '$$')}\n"
+        ),
+    })
+    ws = workspace(root)
+    web = next(ls for ls in ws.load_sets if ls.kind == "compose-service")
+    assert web.app == "apps/web" and web.service == "docker/compose.yml#web"
+    assert web.files == ("apps/web/.env", "docker/shared.env", "docker/compose.yml")
+    assert web.baked == ("apps/web/.env",)
+    assert {c.key: c.provider for c in web.connections} == {"SUPABASE_URL": "supabase", "DATABASE_URL": "docker"}
+    assert ws.compose_files_reaching("apps/web") >= {"docker/compose.yml"}
+
+
+def test_environment_interpolated_from_project_env(tree) -> None:
+    root = tree({
+        "compose.yml": "services:\n  api:\n    image: node\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+        ".env": f"DATABASE_URL={DOCKER_DSN}\n",
+    })
+    api = next(ls for ls in workspace(root).load_sets if ls.kind == "compose-service")
+    assert api.interpolation == ".env"
+    assert [(c.key, c.provider) for c in api.connections] == [("DATABASE_URL", "docker")]
+
+
+def test_workspace_root_does_not_swallow_config_folders(tree) -> None:
+    files: Dict[str, str] = {
+        "package.json": '{"name": "mono", "workspaces": ["apps/*"]}',
+        "apps/web/package.json": "{}",
+        "apps/web/.env": "A=1\n",
+        "docker/.env": "B=1\n",
+        ".env": "C=1\n",
+    }
+    ws = workspace(tree(files))
+    assert set(ws.apps) == {".", "apps/web", "docker"}
+
+
+@pytest.mark.parametrize("marker", ["pnpm-workspace.yaml", "turbo.json", "nx.json"])
+def test_workspace_markers(tree, marker: str) -> None:
+    ws = workspace(tree({"package.json": "{}", marker: "{}\n", "infra/db/.env": "B=1\n"}))
+    assert set(ws.apps) == {"infra/db"}
+
+
+def test_plain_root_manifest_still_owns_its_folders(tree) -> None:
+    ws = workspace(tree({"package.json": "{}", "config/.env": "B=1\n"}))
+    assert set(ws.apps) == {"."}
