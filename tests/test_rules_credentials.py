@@ -438,20 +438,26 @@ def test_crd006_tracked_env_files_in_git(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         ".gitignore": ".env.production\n",
         **app({
-            ".env": "NODE_ENV=development\n",
+            ".env": f"NODE_ENV=development\nSESSION_SECRET={HEX_SECRET}\n",
             ".env.example": "DATABASE_URL=\n",
-            ".env.production": "DATABASE_URL=\n",
+            ".env.production": f"SESSION_SECRET={HEX_SECRET}\n",
             ".env.vault": "DOTENV_VAULT_DEVELOPMENT=encrypted\n",
+            ".env.test": "DATABASE_URL=postgresql://postgres:postgres@localhost:5432/t\nAPI_KEY=your-api-key\n",
+            ".env.supabase.backup": "SUPABASE_URL=https://your-project.supabase.co\nSUPABASE_SERVICE_ROLE_KEY=your-key\n",
         }),
     })
     git_init(tmp_path)
-    write_tree(tmp_path, {"apps/a/.env.local": "A=1\n"})  # not added, not ignored: would be committed
+    # not added, not ignored: would be committed
+    write_tree(tmp_path, {"apps/a/.env.local": "PORT=3000\nGITHUB_TOKEN=" + GH + "\n"})
     found = lint(tmp_path, select="CRD006")
+    # the fixtures-only `.env.test` and the placeholder backup are templates in all but name
     assert [(f.path, f.line, f.column, f.key) for f in found] == [
         ("apps/a/.env", 1, 1, None),
         ("apps/a/.env.local", 1, 1, None),
     ]
     assert "apps/a/.env.example" in found[0].message and ".gitignore" in found[0].message
+    assert "SESSION_SECRET (line 2)" in found[0].message and "GITHUB_TOKEN (line 2)" in found[1].message
+    assert HEX_SECRET not in found[0].message
 
 
 def test_crd006_never_outside_git(tree) -> None:

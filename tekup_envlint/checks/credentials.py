@@ -806,15 +806,39 @@ def local_only_password(ws: Workspace) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- tracked env files
 
 
+def _secrets_by_path(ws: Workspace) -> Dict[str, List[Tuple[int, str]]]:
+    """(line, key) of every secret an error-level credential rule finds, by file: literal
+    passwords and secret-named values that reach beyond this machine, Supabase secret keys
+    and known token shapes. A key of None (a token in a comment) is named "a comment"."""
+    found: Dict[str, List[Tuple[int, str]]] = {}
+    for first, others in _concerns(ws):
+        if not first.local:
+            for c in (first,) + others:
+                found.setdefault(c.parsed.source.path, []).append((c.span.line, c.key.strip()))
+    for check in (service_role_key_committed, known_secret_shape):
+        for hit in check(ws):
+            found.setdefault(hit.path, []).append((hit.span.line, hit.key.strip() if hit.key else "a comment"))
+    return {path: sorted(set(items)) for path, items in found.items()}
+
+
 @rule("CRD006")
 def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
     templates = ws.templates_by_folder()
+    secrets: Optional[Dict[str, List[Tuple[int, str]]]] = None
     for parsed in ws.files:
         source = parsed.source
         if source.kind != "dotenv" or source.env == "template" or not source.tracked or not source.in_git:
             continue
         if source.path.rsplit("/", 1)[-1].lower().endswith(".vault"):
             continue  # dotenv-vault's encrypted file is meant to be committed
+        if secrets is None:
+            secrets = _secrets_by_path(ws)
+        held = secrets.get(source.path)
+        if not held:
+            continue  # only placeholders, public values or local fixtures: a template in all but name
+        line, key = held[0]
+        more = len({k for _, k in held} - {key})
+        also = f" and {more} more" if more else ""
         folder = posixpath.dirname(source.path)
         beside = templates.get(folder)  # the first env template of the folder, in workspace order
         template = beside[0] if beside else (folder + "/" if folder else "") + ".env.example"
@@ -824,7 +848,8 @@ def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
             source.app,
             None,
             f"{source.path} is a real env file that git tracks (committed, or not gitignored so the "
-            f"next `git add` commits it); remove it from git, add it to .gitignore and keep a "
-            f"template such as {template} beside it",
+            f"next `git add` commits it) and it holds a secret: {key} (line {line}){also}; remove it "
+            f"from git, add it to .gitignore, rotate the secret and keep a template such as {template} "
+            f"beside it",
             value=source.path,
         )
