@@ -45,9 +45,10 @@ DEFAULT_ENVIRONMENTS: Dict[str, Tuple[str, ...]] = {
     "local": ("local",),
 }
 
-# Archived code: drift, hybrid and schema findings there describe nothing that runs, but a
-# secret in dead code is still a live leak, so credential (and syntax) rules stay on.
-_ARCHIVED_OFF = ("DRF", "HYB", "SCH")
+# Archived code: drift, hybrid, schema, strategy and consistency findings there describe
+# nothing that runs, but a secret in dead code is still a live leak, so credential rules
+# (and syntax rules, which say what could not be checked) stay on.
+_ARCHIVED_OFF = ("DRF", "HYB", "SCH", "STR", "CON")
 DEFAULT_PER_PATH_IGNORES: Tuple[Tuple[str, Tuple[str, ...]], ...] = tuple(
     (glob, _ARCHIVED_OFF)
     for word in ("archive", "archived", "*-archived-*", "deprecated", "legacy")
