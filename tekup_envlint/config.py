@@ -45,6 +45,16 @@ DEFAULT_ENVIRONMENTS: Dict[str, Tuple[str, ...]] = {
     "local": ("local",),
 }
 
+# Archived code: drift, hybrid, schema, strategy and consistency findings there describe
+# nothing that runs, but a secret in dead code is still a live leak, so credential rules
+# (and syntax rules, which say what could not be checked) stay on.
+_ARCHIVED_OFF = ("DRF", "HYB", "SCH", "STR", "CON")
+DEFAULT_PER_PATH_IGNORES: Tuple[Tuple[str, Tuple[str, ...]], ...] = tuple(
+    (glob, _ARCHIVED_OFF)
+    for word in ("archive", "archived", "*-archived-*", "deprecated", "legacy")
+    for glob in ((word, "*/" + word) if "*" not in word else (word,))
+)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -73,6 +83,9 @@ class Config:
     severity: Tuple[Tuple[str, Severity], ...] = ()  # rule code or prefix -> severity
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
+    # path glob -> rule codes or prefixes not reported there (ruff's per-file-ignores); a
+    # glob matches a file's repo-relative path or any folder above it, `*` crosses folders
+    per_path_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_PER_PATH_IGNORES
     fail_on: Severity = "warning"  # lowest severity that makes `check` exit 1
     max_file_size: int = 2_000_000  # bytes; larger files are reported and skipped
     source: Optional[str] = field(default=None, compare=False)  # the file it came from

@@ -17,7 +17,7 @@ from tekup_envlint.config import DEFAULT, Config, ConfigError
 SECTION = "tool.tekup-envlint"
 MAX_CONFIG_SIZE = 5_000_000  # bytes
 # fields written as TOML tables but kept as ordered pairs
-_PAIR_FIELDS = ("app_schemas", "severity", "environments")
+_PAIR_FIELDS = ("app_schemas", "severity", "environments", "per_path_ignores")
 
 
 def find(start: Path) -> Optional[Path]:
@@ -158,6 +158,10 @@ def validate(user: Dict[str, Any], path: Path) -> Config:
     unknown = unknown_selectors(tuple(code for code, _ in config.severity))
     if unknown:
         raise ConfigError(f"{path}: key `severity`: no rule has the code {', '.join(unknown)}")
+    for glob, codes in config.per_path_ignores:
+        unknown = unknown_selectors(codes)
+        if unknown:
+            raise ConfigError(f"{path}: key `per-path-ignores.{glob}`: no rule has the code {', '.join(unknown)}")
     return dataclasses.replace(config, source=str(path))
 
 

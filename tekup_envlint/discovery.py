@@ -51,7 +51,8 @@ _CODE_SUFFIXES = (
 _ENV_WORD = re.compile(r"^(?:example|sample|template|tmpl|tpl|dist|defaults?|local|dev|"
                        r"development|prod|production|staging|stage|test|testing|ci|"
                        r"preview|docker|compose)$")
-_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$")
+# `docker-compose.override.yml.example` and kin: a Compose template is a Compose file too
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml(?:[.\-_](?:example|sample|template|tmpl|tpl|dist|defaults?))?$")
 _TOKEN_SPLIT = re.compile(r"[.\-_]+")
 
 

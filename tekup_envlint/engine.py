@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence
 
 from tekup_envlint.catalogue import catalogue, matches, select_codes
 from tekup_envlint.config import Config
-from tekup_envlint.discovery import discover
+from tekup_envlint.discovery import _matches as path_matches, discover
 from tekup_envlint.models import Finding, Hit, ParsedFile
 from tekup_envlint.parsers import read
 from tekup_envlint.redact import Redactor, secrets_in, unread_assignments
@@ -53,6 +53,11 @@ def severity_for(code: str, default: str, config: Config) -> str:
     return chosen
 
 
+def ignored_at(code: str, path: str, config: Config) -> bool:
+    """Whether `per-path-ignores` turns the rule off for this file (or a folder above it)."""
+    return any(matches(code, codes) and path_matches(path, (glob,)) for glob, codes in config.per_path_ignores)
+
+
 def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> List[ParsedFile]:
     return [read(root, source, config.max_file_size) for source in discover(root, config, scope)]
 
@@ -80,6 +85,8 @@ def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor
         rule = rules[code]
         check = registry[code]
         for hit in check(workspace):
+            if ignored_at(code, hit.path, config):
+                continue
             severity = severity_for(code, rule.severity, config)
             findings.append(_finding(code, rule.category, severity, hit, scrub(hit.message)))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))

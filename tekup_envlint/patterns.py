@@ -51,6 +51,10 @@ class Patterns:
     postgres_images: FrozenSet[str]
     postgres_image_names: FrozenSet[str]
     supabase_images: FrozenSet[str]
+    credential_pairs: FrozenSet[str] = frozenset()  # lower-case "user:password"
+    secret_names: Tuple[re.Pattern[str], ...] = ()
+    secret_name_exclude: Tuple[re.Pattern[str], ...] = ()
+    password_names: Tuple[re.Pattern[str], ...] = ()  # database passwords
 
     @property
     def supabase_local_ports(self) -> FrozenSet[int]:
@@ -137,7 +141,27 @@ def load() -> Patterns:
         postgres_images=frozenset(images["postgres"]),
         postgres_image_names=frozenset(images["postgres_names"]),
         supabase_images=frozenset(images["supabase"]),
+        credential_pairs=frozenset(p.lower() for p in ph.get("credential_pairs", [])),
+        secret_names=_compile(data.get("secret_names", {}).get("patterns", [])),
+        secret_name_exclude=_compile(data.get("secret_names", {}).get("exclude", [])),
+        password_names=_compile(data.get("secret_names", {}).get("database_password_patterns", [])),
     )
+
+
+@lru_cache(maxsize=1 << 12)
+def is_secret_name(key: str) -> bool:
+    """Whether a variable name says its value is a secret (`*_SECRET`, `*_TOKEN`, `*_PASSWORD`,
+    `*_SALT`, `*PRIVATE_KEY`, `*API_KEY`, ...; `rules/patterns.toml` `[secret_names]`), so a
+    literal value under it is a credential whatever its length or entropy."""
+    pats = load()
+    name = key.strip().upper()
+    return any(p.search(name) for p in pats.secret_names) and not any(p.search(name) for p in pats.secret_name_exclude)
+
+
+def is_database_password_name(key: str) -> bool:
+    """A secret name for a database password (`PGPASSWORD`, `POSTGRES_PASSWORD`, `DB_PASS`)."""
+    name = key.strip().upper()
+    return is_secret_name(name) and any(p.search(name) for p in load().password_names)
 
 
 # --------------------------------------------------------------------------- secret shapes
@@ -156,6 +180,7 @@ class SecretShape:
     key_exclude: Optional[re.Pattern[str]] = None
     min_entropy: float = 0.0
     report: bool = True  # False: redacted only, another rule (or nobody) reports it
+    material: Optional[re.Pattern[str]] = None  # the match counts only when this is found in it
 
     def applies_to(self, key: str) -> bool:
         """Whether the shape counts under a variable name (always, for self-identifying shapes)."""
@@ -215,6 +240,7 @@ def secret_shapes() -> SecretShapes:
             key_exclude=_optional(raw.get("key_exclude")),
             min_entropy=float(raw.get("min_entropy", 0.0)),
             report=bool(raw.get("report", True)),
+            material=_optional(raw.get("material")),
         )
         for raw in data.get("shape", [])
     )

@@ -29,6 +29,41 @@ def decode(data: bytes) -> Tuple[Optional[str], Optional[str]]:
         return None, f"is not valid UTF-8 (byte offset {err.start})"
 
 
+# A run of UTF-16LE text in the ASCII range (a byte, then NUL), as PowerShell's `>>` appends
+# to a UTF-8 file; a big-endian run is read the same way, one byte shifted.
+_UTF16_RUN = re.compile(rb"(?:[^\x00]\x00){2,}")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_MAX_NOT_TEXT = 0.1  # more than this share of characters that are not text: a binary file
+
+
+def recover(data: bytes) -> Optional[str]:
+    """What can be read of bytes that `decode` refused, or None for a binary file.
+
+    UTF-16 with a BOM is decoded as such; otherwise UTF-16 runs inside UTF-8 are decoded as
+    UTF-16, the rest as UTF-8, and NULs and undecodable bytes are dropped. Offsets into the
+    result are not the file's, so nothing may edit a recovered file.
+    """
+    text: Optional[str] = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        parts: List[str] = []
+        pos = 0
+        for m in _UTF16_RUN.finditer(data):
+            parts.append(data[pos:m.start()].decode("utf-8", "replace"))
+            parts.append(m.group().decode("utf-16-le", "replace"))
+            pos = m.end()
+        parts.append(data[pos:].decode("utf-8", "replace"))
+        text = "".join(parts)
+    bad = len(_NOT_TEXT.findall(text))
+    if not text or bad > _MAX_NOT_TEXT * len(text):
+        return None
+    return _NOT_TEXT.sub("", text).lstrip(BOM)
+
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

@@ -35,6 +35,10 @@ from conftest import git_init, write_tree
         ("compose.override.yaml", "compose"),
         ("docker-compose.prod.yml", "compose"),
         ("docker-compose-dev.yml", "compose"),
+        ("docker-compose.override.yml.example", "compose"),
+        ("compose.yaml.sample", "compose"),
+        ("docker-compose.yml.dist", "compose"),
+        ("docker-compose.yml.bak", None),
         ("schema.prisma", "prisma"),
         ("env.ts", None),
         ("env.py", None),
@@ -167,3 +171,18 @@ def test_directory_named_like_env_file_is_kept_for_reporting(tmp_path: Path) -> 
     write_tree(tmp_path, {".env/README": "x"})
     found = [f.path for f in discover(tmp_path, DEFAULT)]
     assert found == [".env"]
+
+
+def test_compose_template_is_parsed_and_reported_when_broken(tmp_path: Path) -> None:
+    from conftest import lint, write_tree
+
+    write_tree(tmp_path, {
+        "apps/a/package.json": "{}",
+        "apps/a/docker-compose.override.yml.example": "services:\n  db:\n    image: [postgres\n",
+        "apps/b/package.json": "{}",
+        "apps/b/compose.yaml.sample": "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                                      "      POSTGRES_PASSWORD: Xq7pLm2vRt9sKd4w\n",
+    })
+    found = [(f.path, f.code) for f in lint(tmp_path)]
+    assert ("apps/a/docker-compose.override.yml.example", "SYN004") in found
+    assert ("apps/b/compose.yaml.sample", "CRD005") in found

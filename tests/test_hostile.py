@@ -114,7 +114,8 @@ CASES = [
     Case("binary", {".env.local": bytes(range(256)) * 4}, [(".env.local", "SYN003", 1, "binary")]),
     Case("invalid-utf8", {".env": b"A=caf\xc3\x28\n" + LEGACY_LINE.encode()},
          [(".env", "SYN003", 1, "not valid UTF-8")]),
-    Case("utf16-le-bom", {".env": LEGACY_LINE.encode("utf-16")}, [(".env", "SYN003", 1, "UTF-16")]),
+    Case("utf16-le-bom", {".env": LEGACY_LINE.encode("utf-16")},
+         [(".env", "SYN003", 1, "UTF-16"), (".env", "HYB002", 1, LEGACY)]),  # recovered and checked
     Case("utf16-be-bom", {".env": b"\xfe\xff" + LEGACY_LINE.encode("utf-16-be")}, [(".env", "SYN003", 1, "UTF-16")]),
     Case("lone-bom", {".env": b"\xef\xbb\xbf"}, [], readable=(".env",), absent=("SYN001", "SYN003")),
     Case("bom-then-text", {".env": b"\xef\xbb\xbf" + LEGACY_LINE.encode()},

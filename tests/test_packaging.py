@@ -21,7 +21,8 @@ def test_hook_file_pattern_takes_config_files_only() -> None:
     hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
     pattern, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
     for path in (".env", "apps/a/.env.example", "docker.env", "apps/a/docker-compose.yml",
-                 "compose.override.yaml", "prisma/schema.prisma", "env.example"):
+                 "compose.override.yaml", "prisma/schema.prisma", "env.example",
+                 "apps/a/docker-compose.override.yml.example", "compose.yaml.sample"):
         assert pattern.search(path) and not exclude.search(path), path
     for path in ("src/env.ts", ".env.ts", ".envrc", "apps/a/environment.py", "README.md"):
         assert not pattern.search(path) or exclude.search(path), path

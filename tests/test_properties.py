@@ -91,7 +91,7 @@ def test_parsers_never_raise_and_positions_lie_inside(kind: str, text: str) -> N
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(KINDS), st.one_of(
     st.binary(max_size=300),
-    ANY_TEXT.map(lambda t: t.encode("utf-8")),
+    ANY_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),  # a lone surrogate is bytes too
     st.tuples(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b""]), st.binary(max_size=60))
     .map(lambda pair: pair[0] + pair[1]),
 ))
@@ -109,7 +109,9 @@ def test_read_never_raises_on_any_bytes(kind: str, data: bytes) -> None:
         except UnicodeDecodeError:
             decodable = False
         if not decodable:
-            assert [p.code for p in parsed.problems] == ["SYN003"] and parsed.text == ""
+            # refused, or recovered (mixed UTF-8 and UTF-16, stray NULs) and parsed after SYN003
+            assert parsed.problems[0].code == "SYN003"
+            assert "\x00" not in parsed.text
         else:
             assert parsed.text == data.decode("utf-8")  # nothing translated: offsets are the file's
     assert_inside(parsed.text, parsed)

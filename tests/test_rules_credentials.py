@@ -88,13 +88,14 @@ def test_crd001_compose_prisma_driver_and_query_password(tree) -> None:
             f"FALLBACK_URL=${{DATABASE_URL:-postgresql://app:{PG_PASSWORD}@db.internal.tekup.dk/app}}\n"
         ),
     }))
+    # one password written three times in `.env` is one concern, reported once
     assert hits(root, "CRD001") == [
         ("apps/a/.env", 1, 11, "ASYNC_URL"),
-        ("apps/a/.env", 2, 11, "QUERY_URL"),
-        ("apps/a/.env", 3, 14, "FALLBACK_URL"),
         ("apps/a/docker-compose.prod.yml", 5, 21, "DATABASE_URL"),
         ("apps/a/prisma/schema.prisma", 3, 14, "url"),
     ]
+    first = lint(root, select="CRD001")[0]
+    assert "also written on lines 2, 3" in first.message
 
 
 def test_crd001_local_default_outside_a_template_says_so(tree) -> None:
@@ -365,12 +366,23 @@ def test_crd005_literal_passwords(tree) -> None:
         )),
     }))
     found = lint(root, select="CRD005")
-    assert [(f.line, f.column, f.key) for f in found] == [
-        (6, 26, "POSTGRES_PASSWORD"),
-        (10, 34, "PGADMIN_DEFAULT_PASSWORD"),
-        (12, 21, "DB_PASSWORD"),
-    ]
+    # the same password for three services of one file: one concern, reported once
+    assert [(f.line, f.column, f.key) for f in found] == [(6, 26, "POSTGRES_PASSWORD")]
     assert PG_PASSWORD not in found[0].message and "service db" in found[0].message
+    assert "also written on lines 10, 12" in found[0].message
+
+
+def test_crd005_different_passwords_are_different_findings(tree) -> None:
+    root = tree(app({
+        "docker-compose.yml": COMPOSE.format(env=(
+            f"      POSTGRES_PASSWORD: {PG_PASSWORD}\n"
+            "  pgadmin:\n"
+            "    image: dpage/pgadmin4\n"
+            "    environment:\n"
+            f"      - PGADMIN_DEFAULT_PASSWORD={PG_PASSWORD[::-1]}\n"
+        )),
+    }))
+    assert [(f.line, f.key) for f in lint(root, select="CRD005")] == [(5, "POSTGRES_PASSWORD"), (9, "PGADMIN_DEFAULT_PASSWORD")]
 
 
 def test_crd005_local_default_in_production_compose(tree) -> None:
@@ -426,20 +438,26 @@ def test_crd006_tracked_env_files_in_git(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         ".gitignore": ".env.production\n",
         **app({
-            ".env": "NODE_ENV=development\n",
+            ".env": f"NODE_ENV=development\nSESSION_SECRET={HEX_SECRET}\n",
             ".env.example": "DATABASE_URL=\n",
-            ".env.production": "DATABASE_URL=\n",
+            ".env.production": f"SESSION_SECRET={HEX_SECRET}\n",
             ".env.vault": "DOTENV_VAULT_DEVELOPMENT=encrypted\n",
+            ".env.test": "DATABASE_URL=postgresql://postgres:postgres@localhost:5432/t\nAPI_KEY=your-api-key\n",
+            ".env.supabase.backup": "SUPABASE_URL=https://your-project.supabase.co\nSUPABASE_SERVICE_ROLE_KEY=your-key\n",
         }),
     })
     git_init(tmp_path)
-    write_tree(tmp_path, {"apps/a/.env.local": "A=1\n"})  # not added, not ignored: would be committed
+    # not added, not ignored: would be committed
+    write_tree(tmp_path, {"apps/a/.env.local": "PORT=3000\nGITHUB_TOKEN=" + GH + "\n"})
     found = lint(tmp_path, select="CRD006")
+    # the fixtures-only `.env.test` and the placeholder backup are templates in all but name
     assert [(f.path, f.line, f.column, f.key) for f in found] == [
         ("apps/a/.env", 1, 1, None),
         ("apps/a/.env.local", 1, 1, None),
     ]
     assert "apps/a/.env.example" in found[0].message and ".gitignore" in found[0].message
+    assert "SESSION_SECRET (line 2)" in found[0].message and "GITHUB_TOKEN (line 2)" in found[1].message
+    assert HEX_SECRET not in found[0].message
 
 
 def test_crd006_never_outside_git(tree) -> None:
@@ -464,10 +482,10 @@ def test_crd007_local_defaults_in_template_and_local_compose(tree) -> None:
     found = lint(root, select="CRD007")
     assert [(f.path, f.line, f.column, f.key) for f in found] == [
         ("apps/a/.env.example", 2, 14, "DATABASE_URL"),
-        ("apps/a/docker-compose.yml", 5, 26, "POSTGRES_PASSWORD"),
-        ("apps/a/docker-compose.yml", 9, 21, "DATABASE_URL"),
+        ("apps/a/docker-compose.yml", 5, 26, "POSTGRES_PASSWORD"),  # and line 9: one concern
     ]
-    assert all(f.severity == "warning" for f in found)
+    assert "also written on line 9" in found[1].message
+    assert all(f.severity == "info" for f in found)
     assert hits(root, "CRD001") == [] and hits(root, "CRD005") == []
 
 
@@ -475,10 +493,9 @@ def test_crd007_local_defaults_in_template_and_local_compose(tree) -> None:
     "value,other",
     [
         ("postgresql://postgres:postgres@db.internal.tekup.dk:5432/app", "CRD001"),  # not a local host
-        (f"postgresql://postgres:{PG_PASSWORD}@localhost:5432/app", "CRD001"),  # not a default
     ],
 )
-def test_crd007_only_defaults_on_local_hosts(tree, value: str, other: str) -> None:
+def test_crd007_only_local_hosts(tree, value: str, other: str) -> None:
     root = tree(app({".env.example": f"DATABASE_URL={value}\n"}))
     assert hits(root, "CRD007") == []
     assert hits(root, other) == [("apps/a/.env.example", 1, 14, "DATABASE_URL")]
@@ -587,8 +604,21 @@ def test_crd007_needs_a_known_local_host(tree) -> None:
             "SOCKET_URL=postgresql://postgres:postgres@/app?host=/var/run/postgresql\n"
         ),
     }))
+    # one password, three places: reported once, at its widest reach (a host that could be anywhere)
     assert hits(root, "CRD001") == [("apps/a/.env.example", 1, 14, "DATABASE_URL")]
-    assert hits(root, "CRD007") == [("apps/a/.env.example", 2, 11, "LOCAL_URL"), ("apps/a/.env.example", 3, 12, "SOCKET_URL")]
+    assert hits(root, "CRD007") == []
+    assert "also written on lines 2, 3" in lint(root, select="CRD001")[0].message
+
+
+def test_crd007_local_hosts_in_a_template(tree) -> None:
+    root = tree(app({
+        ".env.example": (
+            "LOCAL_URL=postgresql://postgres:postgres@${DB_HOST:-localhost}:5432/app\n"
+            f"SOCKET_URL=postgresql://postgres:{PG_PASSWORD}@/app?host=/var/run/postgresql\n"
+        ),
+    }))
+    assert hits(root, "CRD001") == []
+    assert hits(root, "CRD007") == [("apps/a/.env.example", 1, 11, "LOCAL_URL"), ("apps/a/.env.example", 2, 12, "SOCKET_URL")]
 
 
 # --------------------------------------------------------------------------- corpus review regressions

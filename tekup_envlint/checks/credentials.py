@@ -34,13 +34,14 @@ from tekup_envlint.classify import (
 )
 from tekup_envlint.config import Config
 from tekup_envlint.models import Hit, ParsedFile, Setting, SourceFile, Span
-from tekup_envlint.patterns import SecretShape, load, secret_shapes
+from tekup_envlint.patterns import SecretShape, is_database_password_name, is_secret_name, load, secret_shapes
 from tekup_envlint.redact import without_lookbehind, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]*")
 _SB_SECRET = re.compile(r"sb_secret_[A-Za-z0-9_-]+")
+_HOST_PORT = re.compile(r"^(?:\[([^\]]+)\]|([^:\[\]]+)):\d{1,5}$")  # host:port or [v6]:port
 _PASSWORD_SUFFIX = re.compile(r"(PASSWORD|PASSWD|PASS|PWD)$")
 _MAX_DEPTH = 3
 # Names that hold a JWT signing secret (`JWT_SECRET`, `AUTH_JWT_SECRET`, `PGRST_JWT_SECRET`).
@@ -123,13 +124,16 @@ def _local_host(host: str) -> bool:
     text = resolve(host)
     if text is None or _dsn.has_reference(text):
         return False  # `${DB_HOST}`: could be anywhere
-    return is_local_endpoint(text)
+    bare = _HOST_PORT.match(text)
+    return is_local_endpoint((bare.group(1) or bare.group(2)) if bare else text)  # `localhost:3306` too
 
 
 def _noise(text: str, shape: Optional[SecretShape] = None) -> bool:
     """A match that is no secret: a placeholder, a public value, or too regular to be random."""
     if is_placeholder(text) or secret_shapes().is_public_value(text):
         return True
+    if shape is not None and shape.material is not None and not shape.material.search(text):
+        return True  # a private-key block whose body is no key material
     return shape is not None and entropy(text) < shape.min_entropy
 
 
@@ -215,6 +219,8 @@ def _dsn_password(parsed: ParsedFile, key: str, value: Optional[str], span: Span
         return None
     if any(h and is_placeholder_host(h) for h in uri.hosts):
         return None  # `postgres://user:password@host:port/db`: a template's slot, not a server
+    if f"{uri.user or ''}:{uri.password}".lower() in load().credential_pairs:
+        return None  # `postgresql://username:password@db.internal/app`: two slots, not a login
     password = uri.password
     if _dsn.whole_reference(password) is not None:
         fallback = resolve(password)
@@ -228,6 +234,85 @@ def _dsn_password(parsed: ParsedFile, key: str, value: Optional[str], span: Span
     if default and _is_fallback(value):
         return None  # `${DATABASE_URL:-postgresql://postgres:postgres@localhost/db}`
     return _DsnPassword(parsed, key, span, password, _where(key, text, uri, config), local, default)
+
+
+def _local_file(source: SourceFile, config: Config, default: bool) -> bool:
+    """Whether a file configures only a developer's machine or a CI container: a template
+    (copied before use) or a file named for a local environment (`.env.test`,
+    `docker-compose.dev.yml`). A Compose file whose name names no environment
+    (`docker-compose.yml`) may be what a server runs: there only a well-known default
+    password counts as local, as it cannot have been chosen for a server."""
+    if source.env == "template":
+        return True
+    if source.env not in config.local_environments:
+        return False
+    return default or source.env != "compose"
+
+
+@dataclass(frozen=True)
+class _Credential:
+    """A literal password or secret written in a tracked file, and how far it reaches."""
+
+    parsed: ParsedFile
+    key: str
+    span: Span
+    secret: str
+    code: str  # the rule that reports it when it reaches beyond this machine
+    local: bool  # opens only a database on this machine or in a local or test container
+    default: bool  # a well-known local default password
+    hosts_local: bool  # every host it is for is this machine or a Compose service
+    where: str = ""  # for a connection string: a secret-free description of its target
+    service: str = ""  # the Compose service that sets it
+    value: Optional[str] = None  # the value as written (a `${VAR:-fallback}` for the message)
+
+    def hit(self, message: str, others: Tuple["_Credential", ...]) -> Hit:
+        lines = sorted({o.span.line for o in others} - {self.span.line})
+        if lines:
+            where = ", ".join(str(n) for n in lines)
+            message += f" (the same value is also written on line{'s' if len(lines) > 1 else ''} {where})"
+        source = self.parsed.source
+        return Hit(source.path, self.span, source.app, self.key, message, value=self.secret)
+
+
+def _credentials(ws: Workspace) -> Iterator[_Credential]:
+    """Every literal password and secret-named value of the tracked files, with its reach."""
+    for found in _dsn_passwords(ws):
+        local = found.local and _local_file(found.parsed.source, ws.config, found.default)
+        yield _Credential(found.parsed, found.key, found.span, found.password, "CRD001", local,
+                          found.default, found.local, found.where)
+    for cp in _compose_passwords(ws):
+        local = cp.local and _local_file(cp.parsed.source, ws.config, cp.default)
+        yield _Credential(cp.parsed, cp.setting.key, _span(cp.setting), cp.password, "CRD005", local,
+                          cp.default, cp.local, "", cp.setting.service, cp.setting.value)
+    yield from _named_secrets(ws)
+
+
+_CONCERNS: Dict[int, Tuple[Workspace, List[Tuple[_Credential, Tuple[_Credential, ...]]]]] = {}
+
+
+def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]]:
+    """Each secret value of a file once: (where to report it, its other places in the file).
+
+    One value is one concern, reported at its widest reach: a password that a local
+    container and a cloud connection string of one file share is one error at the
+    connection string, not a note on one line and an error two lines below. Built once per
+    workspace for the rules that share it (CRD001, CRD005, CRD007, CRD008, CRD006).
+    """
+    cached = _CONCERNS.get(id(ws))
+    if cached is not None and cached[0] is ws:
+        return cached[1]
+    groups: Dict[Tuple[str, str], List[_Credential]] = {}
+    for found in _credentials(ws):
+        groups.setdefault((found.parsed.source.path, found.secret), []).append(found)
+    result: List[Tuple[_Credential, Tuple[_Credential, ...]]] = []
+    for members in groups.values():
+        members.sort(key=lambda c: c.span.start)
+        wide = [c for c in members if not c.local]
+        first = wide[0] if wide else members[0]
+        result.append((first, tuple(c for c in members if c is not first)))
+    _CONCERNS.clear()
+    _CONCERNS[id(ws)] = (ws, result)
+    return result
 
 
 def _dsn_passwords(ws: Workspace) -> Iterator[_DsnPassword]:
@@ -244,31 +329,23 @@ def _dsn_passwords(ws: Workspace) -> Iterator[_DsnPassword]:
                         yield found
 
 
-def _local_default(found: _DsnPassword, config: Config) -> bool:
-    return found.default and found.local and template_like(found.parsed.source, config)
-
-
 @rule("CRD001")
 def dsn_literal_password(ws: Workspace) -> Iterator[Hit]:
-    for found in _dsn_passwords(ws):
-        if _local_default(found, ws.config):
-            continue  # CRD007
+    for found, others in _concerns(ws):
+        if found.code != "CRD001" or found.local:
+            continue
         source = found.parsed.source
-        if found.default and found.local:
+        if found.default and found.hosts_local:
             detail = (
-                f"the well-known local default password {redact(found.password)} for {found.where}, "
+                f"the well-known local default password {redact(found.secret)} for {found.where}, "
                 f"in a tracked file that is neither a template nor a file of a local environment"
             )
         else:
-            detail = f"a literal password {redact(found.password)} for {found.where}"
-        yield Hit(
-            source.path,
-            found.span,
-            source.app,
-            found.key,
+            detail = f"a literal password {redact(found.secret)} for {found.where}"
+        yield found.hit(
             f"{found.key} holds a PostgreSQL connection string with {detail}; write the password as "
             f"a ${{VAR}} reference and keep its value in an untracked file or a secret store",
-            value=found.password,
+            others,
         )
 
 
@@ -599,82 +676,169 @@ def _compose_passwords(ws: Workspace) -> Iterator[_ComposePassword]:
                 yield _ComposePassword(parsed, setting, text, local, default)
 
 
-def _compose_local_default(found: _ComposePassword, config: Config) -> bool:
-    return found.default and found.local and template_like(found.parsed.source, config)
-
-
 @rule("CRD005")
 def compose_literal_password(ws: Workspace) -> Iterator[Hit]:
-    for found in _compose_passwords(ws):
-        if _compose_local_default(found, ws.config):
-            continue  # CRD007
-        setting, source = found.setting, found.parsed.source
+    for found, others in _concerns(ws):
+        if found.code != "CRD005" or found.local:
+            continue
         kind = "the well-known default password" if found.default else "a literal password"
-        name = setting.key.strip()
-        ref = _dsn.whole_reference((setting.value or "").strip())
+        name = found.key.strip()
+        ref = _dsn.whole_reference((found.value or "").strip())
         if ref is not None:
             # `${CLICKHOUSE_PASSWORD:-clickhouse}`: the reference is there, its fallback ships
             message = (
-                f"service {setting.service} sets {name} to ${{{ref.name}}} with {kind} "
-                f"{redact(found.password)} as its fallback, which ships in a Compose file git tracks "
+                f"service {found.service} sets {name} to ${{{ref.name}}} with {kind} "
+                f"{redact(found.secret)} as its fallback, which ships in a Compose file git tracks "
                 f"and runs whenever {ref.name} is unset; drop the fallback (${{{ref.name}:?set {ref.name}}}) "
                 f"and set {ref.name} in an untracked .env"
             )
         else:
             message = (
-                f"service {setting.service} sets {name} to {kind} {redact(found.password)} in a Compose "
+                f"service {found.service} sets {name} to {kind} {redact(found.secret)} in a Compose "
                 f"file git tracks; use ${{{name}}} (set in an untracked .env) or a {name}_FILE secret"
             )
-        yield Hit(source.path, _span(setting), source.app, setting.key, message, value=found.password)
+        yield found.hit(message, others)
 
 
-# --------------------------------------------------------------------------- local defaults
+# --------------------------------------------------------------------------- secret-named keys
+
+
+def _path_like(text: str) -> bool:
+    """A file path or URL where the secret is kept (`./keys/jwt.pem`), not the secret."""
+    return bool(_PATH_VALUE.match(text))
+
+
+_PATH_VALUE = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://)[^\s]*$|^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)$")
+
+
+def _hollow(text: str) -> bool:
+    """A value shaped like a secret that holds none: a private-key block with no key material."""
+    for shape in secret_shapes().shapes:
+        if shape.material is not None:
+            for m in shape.regex.finditer(text):
+                if not shape.material.search(m.group(0)):
+                    return True
+    return False
+
+
+def _named_secrets(ws: Workspace) -> Iterator[_Credential]:
+    """Literal values under secret names (`JWT_SECRET`, `ENCRYPTION_SALT`, `PGPASSWORD`) that no
+    other rule owns: not a connection string, Compose password, Supabase key or known shape."""
+    data = secret_shapes()
+    for parsed in _tracked(ws):
+        source = parsed.source
+        groups: Dict[str, Dict[str, Setting]] = {}
+        for setting in parsed.settings:
+            groups.setdefault(setting.service, {})[setting.key.strip().upper()] = setting
+        for setting in parsed.settings:
+            key = setting.key.strip()
+            if not is_secret_name(key) or is_public_key(key):
+                continue
+            text = resolve(setting.value)
+            if text is None or not _literal(text) or text.lower() in data.flag_values:
+                continue
+            if data.is_public_value(text) or _path_like(text) or _owned_elsewhere(parsed, setting, text, ws.config):
+                continue
+            if _shape_in(setting.key, text) is not None or _hollow(text):
+                continue  # CRD004, or a private-key block around no key
+            default = text in data.local_default_passwords
+            if default and _is_fallback(setting.value):
+                continue  # `${POSTGRES_PASSWORD:-postgres}`
+            if is_database_password_name(key):
+                host = _group_host(groups[setting.service], key.upper())
+                hosts_local = host is None or host.value is None or _local_host(host.value)
+                local = hosts_local and _local_file(source, ws.config, default)
+            elif demo_ok(source, ws.config):
+                continue  # a template's or a test file's own value: CRD004 judges its shape
+            else:
+                hosts_local, local = False, False
+            yield _Credential(parsed, setting.key, _span(setting), text, "CRD008", local, default,
+                              hosts_local, "", setting.service, setting.value)
+
+
+@rule("CRD008")
+def secret_named_key(ws: Workspace) -> Iterator[Hit]:
+    for found, others in _concerns(ws):
+        if found.code != "CRD008" or found.local:
+            continue
+        source = found.parsed.source
+        what = "a literal password" if _PASSWORD_SUFFIX.search(found.key.strip().upper()) else "a literal secret"
+        holder = f"service {found.service} sets {found.key.strip()} to" if found.service else f"{found.key.strip()} holds"
+        yield found.hit(
+            f"{holder} {what} ({redact(found.secret)}) in a {source.env} file git tracks; the name says "
+            f"it is secret, so whatever its length anyone who reads the repository can use it: rotate "
+            f"it and read it from an untracked file or a secret store",
+            others,
+        )
+
+
+# --------------------------------------------------------------------------- local only
 
 
 @rule("CRD007")
-def local_default_password(ws: Workspace) -> Iterator[Hit]:
-    for found in _dsn_passwords(ws):
-        if not _local_default(found, ws.config):
+def local_only_password(ws: Workspace) -> Iterator[Hit]:
+    for found, others in _concerns(ws):
+        if not found.local:
             continue
-        source = found.parsed.source
-        yield Hit(
-            source.path,
-            found.span,
-            source.app,
-            found.key,
-            f"{found.key} uses the well-known local default password {redact(found.password)} for "
-            f"{found.where}; fine for a local database, but write it as a ${{VAR}} reference so that "
-            f"a copy pointed at a shared database cannot keep it",
-            value=found.password,
-        )
-    for cp in _compose_passwords(ws):
-        if not _compose_local_default(cp, ws.config):
-            continue
-        setting, source = cp.setting, cp.parsed.source
-        yield Hit(
-            source.path,
-            _span(setting),
-            source.app,
-            setting.key,
-            f"service {setting.service} sets {setting.key} to the well-known local default password "
-            f"{redact(cp.password)}; fine for local development, but prefer ${{{setting.key.strip()}}} "
-            f"set from an untracked .env so that the same file cannot carry it to a shared server",
-            value=cp.password,
-        )
+        kind = "the well-known default password" if found.default else "a literal password"
+        name = found.key.strip()
+        if found.code == "CRD001":
+            message = (
+                f"{name} holds {kind} {redact(found.secret)} for {found.where}, a database that runs "
+                f"only on this machine or in a local or test container; no leak, but write it as a "
+                f"${{VAR}} reference so that a copy pointed at a shared database cannot keep it"
+            )
+        elif found.service:
+            message = (
+                f"service {found.service} sets {name} to {kind} {redact(found.secret)} in a Compose "
+                f"file for local development or tests; no leak, but prefer ${{{name}}} set from an "
+                f"untracked .env so that the same file cannot carry it to a shared server"
+            )
+        else:
+            message = (
+                f"{name} holds {kind} {redact(found.secret)} for a database that runs only on this "
+                f"machine or in a local or test container; no leak, but keep real values out of "
+                f"tracked files"
+            )
+        yield found.hit(message, others)
 
 
 # --------------------------------------------------------------------------- tracked env files
 
 
+def _secrets_by_path(ws: Workspace) -> Dict[str, List[Tuple[int, str]]]:
+    """(line, key) of every secret an error-level credential rule finds, by file: literal
+    passwords and secret-named values that reach beyond this machine, Supabase secret keys
+    and known token shapes. A key of None (a token in a comment) is named "a comment"."""
+    found: Dict[str, List[Tuple[int, str]]] = {}
+    for first, others in _concerns(ws):
+        if not first.local:
+            for c in (first,) + others:
+                found.setdefault(c.parsed.source.path, []).append((c.span.line, c.key.strip()))
+    for check in (service_role_key_committed, known_secret_shape):
+        for hit in check(ws):
+            found.setdefault(hit.path, []).append((hit.span.line, hit.key.strip() if hit.key else "a comment"))
+    return {path: sorted(set(items)) for path, items in found.items()}
+
+
 @rule("CRD006")
 def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
     templates = ws.templates_by_folder()
+    secrets: Optional[Dict[str, List[Tuple[int, str]]]] = None
     for parsed in ws.files:
         source = parsed.source
         if source.kind != "dotenv" or source.env == "template" or not source.tracked or not source.in_git:
             continue
         if source.path.rsplit("/", 1)[-1].lower().endswith(".vault"):
             continue  # dotenv-vault's encrypted file is meant to be committed
+        if secrets is None:
+            secrets = _secrets_by_path(ws)
+        held = secrets.get(source.path)
+        if not held:
+            continue  # only placeholders, public values or local fixtures: a template in all but name
+        line, key = held[0]
+        more = len({k for _, k in held} - {key})
+        also = f" and {more} more" if more else ""
         folder = posixpath.dirname(source.path)
         beside = templates.get(folder)  # the first env template of the folder, in workspace order
         template = beside[0] if beside else (folder + "/" if folder else "") + ".env.example"
@@ -684,7 +848,8 @@ def tracked_env_file(ws: Workspace) -> Iterator[Hit]:
             source.app,
             None,
             f"{source.path} is a real env file that git tracks (committed, or not gitignored so the "
-            f"next `git add` commits it); remove it from git, add it to .gitignore and keep a "
-            f"template such as {template} beside it",
+            f"next `git add` commits it) and it holds a secret: {key} (line {line}){also}; remove it "
+            f"from git, add it to .gitignore, rotate the secret and keep a template such as {template} "
+            f"beside it",
             value=source.path,
         )

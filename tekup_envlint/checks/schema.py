@@ -17,7 +17,7 @@ from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
 from tekup_envlint.classify import classify, is_local_host, secret_state
 from tekup_envlint.config import Config
-from tekup_envlint.models import ComposeService, Hit, ParsedFile, PrismaDatasource, PrismaValue
+from tekup_envlint.models import ComposeService, Hit, ParsedFile, PrismaDatasource, PrismaValue, Target
 from tekup_envlint.patterns import load
 from tekup_envlint.workspace import App, Connection, Workspace, published_ports
 
@@ -600,3 +600,72 @@ def prisma_env_undefined(ws: Workspace) -> Iterator[Hit]:
                 f"{scope} defines {value.env}",
                 value.env,
             )
+
+
+# --------------------------------------------------------------------------- schema fork
+
+
+def _database_identity(target: Target) -> Optional[Tuple[str, ...]]:
+    """One database, however it is reached: a Supabase project by its ref (direct host and
+    pooler alike), any other server by host, port and database (this machine's names as one)."""
+    if target.kind in ("supabase", "legacy-vault") and target.project_ref:
+        return ("supabase", target.project_ref, target.database or "postgres")
+    if target.kind in FOREIGN_KINDS + ("unresolved",) or not target.host:
+        return None
+    host = target.host.split(",")[0].strip().lower()
+    host = "localhost" if is_local_host(host) else host
+    return ("server", host, str(target.port or 5432), target.database or "")
+
+
+def _migrated_schemas(
+    ws: Workspace, app: App, ds: PrismaDatasource, env: Dict[str, Dict[str, List[Connection]]],
+) -> Set[Tuple[Tuple[str, ...], str]]:
+    """(database, schema) pairs a datasource migrates: the schemas it lists (multiSchema), else
+    the url's `?schema=` or `public`, on each database its url reaches outside templates."""
+    if ds.url is None or (ds.provider or "postgresql").lower() not in ("postgresql", "postgres"):
+        return set()
+    targets: List[Target] = []
+    if ds.url.literal is not None:
+        target = classify("url", ds.url.literal, ws.config)
+        targets += [target] if target is not None else []
+    elif ds.url.env:
+        for scope in _env_scope(ws, app):
+            if scope.root not in env:
+                env[scope.root] = _env_connections_by_key(scope)
+            targets += [c.target for c in env[scope.root].get(ds.url.env, ()) if c.file.source.env != "template"]
+    found: Set[Tuple[Tuple[str, ...], str]] = set()
+    for target in targets:
+        database = _database_identity(target)
+        if database is None:
+            continue
+        schemas = [name for name, _ in ds.schemas] or [target.schema or DEFAULT_SCHEMA]
+        found.update((database, schema) for schema in schemas)
+    return found
+
+
+@rule("SCH011")
+def schema_fork(ws: Workspace) -> Iterator[Hit]:
+    env: Dict[str, Dict[str, List[Connection]]] = {}
+    claims: Dict[Tuple[Tuple[str, ...], str], List[Tuple[App, ParsedFile, PrismaDatasource]]] = {}
+    for app, parsed, ds in _prisma_datasources(ws):
+        for pair in sorted(_migrated_schemas(ws, app, ds, env)):
+            claims.setdefault(pair, []).append((app, parsed, ds))
+    reported: Set[Tuple[str, int, str]] = set()
+    for (database, schema), owners in claims.items():
+        apps = {app.root for app, _, _ in owners}
+        if len(apps) < 2:
+            continue
+        app, parsed, ds = owners[0]
+        others = [(a, p) for a, p, _ in owners[1:] if a.root != app.root]
+        where = "Supabase project " + database[1] if database[0] == "supabase" else f"{database[1]}:{database[2]}/{database[3]}"
+        if (parsed.source.path, ds.span.start, schema) in reported:
+            continue
+        reported.add((parsed.source.path, ds.span.start, schema))
+        names = ", ".join(f"{p.source.path} (app {a.root})" for a, p in others)
+        yield Hit(
+            parsed.source.path, ds.span, app.root, None,
+            f"datasource {ds.name} migrates schema {schema} on {where}, and so does {names}: two "
+            f"migration sources for one schema, so `prisma db push` or `migrate` from either drops "
+            f"the other's tables; let one app own the schema and give the other its own",
+            value=f"{where}/{schema}",
+        )

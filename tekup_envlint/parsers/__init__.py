@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from tekup_envlint.models import ParsedFile, Problem, SourceFile, Span
@@ -76,11 +77,18 @@ def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
         return _unreadable(source, "SYN006", f"cannot be read ({err.strerror or 'I/O error'}); skipped")
     if len(data) > max_size:  # grew while being read
         return _unreadable(source, "SYN006", f"is over the {max_size:,}-byte limit; skipped")
-    from tekup_envlint.text import decode
+    from tekup_envlint.text import decode, recover
 
     text, why = decode(data)
     if text is None:
-        return _unreadable(source, "SYN003", f"{why}; skipped")
+        recovered = recover(data)
+        if recovered is None:
+            return _unreadable(source, "SYN003", f"{why}; skipped")
+        # mixed UTF-8 and UTF-16, stray NULs: check what can be read (credentials above all)
+        parsed = parse_text(source, recovered)
+        problem = Problem("SYN003", f"{source.path} {why}; checked the text that could be decoded "
+                                    f"({recovered.count(chr(10)) + 1} lines), re-save it as UTF-8", _START)
+        return replace(parsed, problems=(problem,) + parsed.problems)
     return parse_text(source, text)
 
 
