@@ -51,6 +51,9 @@ class Patterns:
     postgres_images: FrozenSet[str]
     postgres_image_names: FrozenSet[str]
     supabase_images: FrozenSet[str]
+    secret_names: re.Pattern[str]  # one alternation of `[secret_names] patterns`
+    secret_names_exclude: Optional[re.Pattern[str]]
+    secret_parameters: FrozenSet[str]  # lower-case
 
     @property
     def supabase_local_ports(self) -> FrozenSet[int]:
@@ -105,6 +108,7 @@ def load() -> Patterns:
     local = data["local"]
     keys = data["keys"]
     images = data["images"]
+    names = data["secret_names"]
     i = re.IGNORECASE
     return Patterns(
         placeholder_words=frozenset(w.lower() for w in ph["words"]),
@@ -137,7 +141,20 @@ def load() -> Patterns:
         postgres_images=frozenset(images["postgres"]),
         postgres_image_names=frozenset(images["postgres_names"]),
         supabase_images=frozenset(images["supabase"]),
+        secret_names=re.compile("|".join(f"(?:{p})" for p in names["patterns"])),
+        secret_names_exclude=re.compile("|".join(f"(?:{p})" for p in names["exclude"])) if names["exclude"] else None,
+        secret_parameters=frozenset(p.lower() for p in names["parameters"]),
     )
+
+
+def secret_like_name(key: str) -> bool:
+    """Whether a setting's name says its value is a secret (`*_PASSWORD`, `*_SALT`, ...),
+    whatever the value looks like. The names are data: `[secret_names]` in patterns.toml."""
+    pats = load()
+    name = key.strip().upper()
+    if not pats.secret_names.search(name):
+        return False
+    return not (pats.secret_names_exclude and pats.secret_names_exclude.search(name))
 
 
 # --------------------------------------------------------------------------- secret shapes

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
-from typing import Any, Dict, List, Sequence, TextIO
+from typing import Any, Callable, Dict, List, Sequence, TextIO
 
 from tekup_envlint import __version__
 from tekup_envlint.models import Finding
@@ -103,7 +103,12 @@ def check_document(root: str, findings: Sequence[Finding], names: Dict[str, str]
     }
 
 
-def map_report(workspace: Workspace) -> str:
+def map_report(workspace: Workspace, scrub: Callable[[str], str] = lambda text: text) -> str:
+    """The connection map; `scrub` (the workspace's redactor) is applied to every string a
+    target carries, so that a credential misread as a host, user or database cannot leak."""
+    from tekup_envlint.patterns import load, secret_like_name
+
+    credential = load().secret_parameters
     apps: List[Dict[str, Any]] = []
     for app in workspace.apps.values():
         targets = []
@@ -116,9 +121,12 @@ def map_report(workspace: Workspace) -> str:
                 "env": conn.file.source.env,
                 "provider": conn.provider,
             }
-            entry.update(dataclasses.asdict(conn.target))
-            # a DSN may carry `?password=`: parameters that hold secrets are left out
-            entry["params"] = {k: v for k, v in conn.target.params if "pass" not in k.lower()}
+            entry.update((k, scrub(v) if isinstance(v, str) else v) for k, v in dataclasses.asdict(conn.target).items())
+            # a DSN may carry `?password=`, `?token=`: parameters that hold secrets are left out
+            entry["params"] = {
+                scrub(k): scrub(v) for k, v in conn.target.params
+                if k.lower() not in credential and not secret_like_name(k)
+            }
             targets.append(entry)
         providers = sorted({c.provider for c in app.connections if c.provider})
         apps.append({
