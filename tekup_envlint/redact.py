@@ -384,10 +384,23 @@ def hidden_as_written(secrets: Iterable[str], written: str, key: str, value: Opt
     """Whether the value must be hidden as written, not only by its secrets: some secret
     does not appear in the written text (escapes, quoting), or the name says the whole
     value is secret however short it is."""
-    if any(secret not in written for secret in secrets):
+    if not all(_shown_as_is(secret, written) for secret in secrets):
         return True
     if value and len(value) < _MIN_SCRUB and secret_like_name(key):
         from tekup_envlint.classify import secret_state
 
         return secret_state(value) == "literal" and value.lower() not in _NOT_SECRET
     return False
+
+
+def _shown_as_is(secret: str, written: str) -> bool:
+    """Whether scrubbing the written text by the secret (or by its shape) hides it: the
+    secret is there as it is, or percent-encoded in a URI's password slot, which
+    `scrub_shapes` hides."""
+    if secret in written:
+        return True
+    if "%" not in written:
+        return False
+    from urllib.parse import unquote
+
+    return secret in unquote(written) and secret not in unquote(scrub_shapes(written))
