@@ -215,9 +215,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError) as err:
         from tekup_envlint.redact import scrub_shapes
+        from tekup_envlint.text import printable
 
-        # a config error quotes the value it refused, which may be a pasted DSN or token
-        sys.stderr.write(f"tekup-envlint: error: {scrub_shapes(str(err))}\n")
+        # a config error quotes the value it refused, which may be a pasted DSN or token, and
+        # names files and keys of the repository, which may hold terminal escapes: each line
+        # of the message is escaped, the message's own line breaks kept
+        lines = scrub_shapes(str(err)).split("\n")
+        sys.stderr.write("tekup-envlint: error: " + "\n".join(printable(line) for line in lines) + "\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from tekup_envlint.catalogue import load_toml, unknown_selectors
 from tekup_envlint.config import DEFAULT, Config, ConfigError
+from tekup_envlint.text import printable
 
 SECTION = "tool.tekup-envlint"
 MAX_CONFIG_SIZE = 5_000_000  # bytes
@@ -129,7 +130,7 @@ def _describe(errors: List[Dict[str, Any]], path: Path, merged: Optional[Dict[st
     lines = [f"{path}: invalid configuration"]
     for err in errors:
         loc = _named_loc(tuple(err["loc"]), merged or {})
-        key = ".".join(str(p).replace("_", "-") for p in loc)
+        key = printable(".".join(str(p).replace("_", "-") for p in loc))  # a key may hold a line break
         if err["type"] == "unexpected_keyword_argument":
             lines.append(f"  key `{key}`: unknown key; allowed here: {_allowed(loc)}")
         else:

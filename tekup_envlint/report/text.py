@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, ParsedFile
+from tekup_envlint.text import printable  # noqa: F401 (shared with the CLI's messages)
 from tekup_envlint.workspace import KIND_LABEL, Workspace
 
 Segment = Tuple[str, str]  # (text, rich style)
@@ -21,25 +22,6 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Lines end where `LineIndex` ends them (LF, CR LF, a lone CR), not where str.splitlines
 # does (it also breaks at \v, \f, U+2028 ...), so a frame shows the line a finding names.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# What the repository may not send to a terminal: control characters (an ESC sequence in
-# a value or a file name could rewrite the screen; a line break in a file name could forge
-# an output line), and the lone surrogates that stand for the bytes of a file name that is
-# not UTF-8 (a strict stdout cannot encode them).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def _escape(match: "re.Match[str]") -> str:
-    code = ord(match.group(0))
-    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """Text from the repository made safe for a terminal: control characters as escapes."""
-    return _UNPRINTABLE.sub(_escape, text)
-
-
 def render(lines: Sequence[Line], color: bool) -> str:
     lines = [[(printable(text), style) for text, style in line] for line in lines]
     if not color:
