@@ -29,9 +29,11 @@ def find(start: Path) -> Optional[Path]:
     for folder in (here, *here.parents):
         own = folder / ".tekup-envlint.toml"
         if own.is_file():
+            _refuse_link_out(own)
             return own
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
+            _refuse_link_out(pyproject)
             try:
                 _check_size(pyproject)
                 text = pyproject.read_text(encoding="utf-8", errors="replace")
@@ -40,6 +42,20 @@ def find(start: Path) -> Optional[Path]:
             if "[tool.tekup-envlint" in text:
                 return pyproject
     return None
+
+
+def _refuse_link_out(path: Path) -> None:
+    """A configuration file found in a repository is repository content: a symlink that
+    leads out of its folder is not followed (it could echo any file of the machine)."""
+    if not path.is_symlink():
+        return
+    import os
+
+    folder = os.path.realpath(path.parent)
+    target = os.path.realpath(path)
+    if not target.startswith(folder.rstrip(os.sep) + os.sep):
+        raise ConfigError(f"{path}: is a symlink that leads outside {path.parent}; not read "
+                          "(pass --config to use it on purpose)")
 
 
 def _snake(data: Any) -> Any:
