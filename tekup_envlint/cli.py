@@ -175,14 +175,15 @@ def _map(args: argparse.Namespace) -> int:
     config = _load_config(args, root)
     scope = _scope(root, folders, files, config)
     workspace = build(root, config, engine.load_files(root, config, scope))
+    scrub = engine.workspace_redactor(workspace).scrub  # a credential misread as a host
     if args.format == "json":
         from tekup_envlint.report.json import map_report
 
-        output = map_report(workspace)
+        output = map_report(workspace, scrub)
     else:
         from tekup_envlint.report.text import map_table
 
-        output = map_table(workspace, _color(args), _width())
+        output = map_table(workspace, _color(args), _width(), scrub)
     sys.stdout.write(output)  # the map holds no values, only where settings point
     return EXIT_OK
 
@@ -222,9 +223,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError) as err:
         from tekup_envlint.redact import scrub_shapes
+        from tekup_envlint.text import printable
 
-        # a config error quotes the value it refused, which may be a pasted DSN or token
-        sys.stderr.write(f"tekup-envlint: error: {scrub_shapes(str(err))}\n")
+        # a config error quotes the value it refused, which may be a pasted DSN or token, and
+        # names files and keys of the repository, which may hold terminal escapes: each line
+        # of the message is escaped, the message's own line breaks kept
+        lines = scrub_shapes(str(err)).split("\n")
+        sys.stderr.write("tekup-envlint: error: " + "\n".join(printable(line) for line in lines) + "\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR

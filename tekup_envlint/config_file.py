@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from tekup_envlint.catalogue import load_toml, unknown_selectors
 from tekup_envlint.config import DEFAULT, Config, ConfigError
+from tekup_envlint.text import printable
 
 SECTION = "tool.tekup-envlint"
 MAX_CONFIG_SIZE = 5_000_000  # bytes
@@ -28,9 +29,11 @@ def find(start: Path) -> Optional[Path]:
     for folder in (here, *here.parents):
         own = folder / ".tekup-envlint.toml"
         if own.is_file():
+            _refuse_link_out(own)
             return own
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
+            _refuse_link_out(pyproject)
             try:
                 _check_size(pyproject)
                 text = pyproject.read_text(encoding="utf-8", errors="replace")
@@ -39,6 +42,20 @@ def find(start: Path) -> Optional[Path]:
             if "[tool.tekup-envlint" in text:
                 return pyproject
     return None
+
+
+def _refuse_link_out(path: Path) -> None:
+    """A configuration file found in a repository is repository content: a symlink that
+    leads out of its folder is not followed (it could echo any file of the machine)."""
+    if not path.is_symlink():
+        return
+    import os
+
+    folder = os.path.realpath(path.parent)
+    target = os.path.realpath(path)
+    if not target.startswith(folder.rstrip(os.sep) + os.sep):
+        raise ConfigError(f"{path}: is a symlink that leads outside {path.parent}; not read "
+                          "(pass --config to use it on purpose)")
 
 
 def _snake(data: Any) -> Any:
@@ -129,7 +146,7 @@ def _describe(errors: List[Dict[str, Any]], path: Path, merged: Optional[Dict[st
     lines = [f"{path}: invalid configuration"]
     for err in errors:
         loc = _named_loc(tuple(err["loc"]), merged or {})
-        key = ".".join(str(p).replace("_", "-") for p in loc)
+        key = printable(".".join(str(p).replace("_", "-") for p in loc))  # a key may hold a line break
         if err["type"] == "unexpected_keyword_argument":
             lines.append(f"  key `{key}`: unknown key; allowed here: {_allowed(loc)}")
         else:

@@ -255,6 +255,24 @@ def _parse_once(value: str) -> Optional[DSN]:
         return None
 
 
+def _misplaced_credentials(s: str, slash: int, errors: List[str]) -> int:
+    """Where the credentials end when a password holds a raw `/` (`u:pa/ss@host/db`).
+
+    libpq ends the authority at that `/`: it would read `u` as the host, `pa` as the port
+    and `ss@host/db` as the database, so the tail of the password would be shown as a
+    database name. When a `user:` comes before the `/` and an `@` after it (before the
+    query), the URI is read as its author meant it, and the mistake is listed in `errors`.
+    Otherwise the `/` stays where the authority ends.
+    """
+    colon = s.find(":", 0, slash)
+    query = s.find("?", slash)
+    at = s.find("@", slash, query if query >= 0 else len(s))
+    if colon < 0 or at < 0 or s[colon + 1 : slash].isdigit():
+        return slash  # no `user:` before it, or `host:port/db@x`: a database name with an @
+    errors.append("the password holds a raw '/', where libpq ends the host; percent-encode it as %2F")
+    return at
+
+
 def _parse(value: str) -> Optional[DSN]:
     prefix = next((s for s in SCHEMES if value.startswith(s)), None)
     if prefix is None:
@@ -267,6 +285,8 @@ def _parse(value: str) -> Optional[DSN]:
     user = password = None
     pos = 0
     at = next((i for i, ch in enumerate(s) if ch in "@/"), -1)
+    if at >= 0 and s[at] == "/":
+        at = _misplaced_credentials(s, at, errors)
     if at >= 0 and s[at] == "@":
         cred = s[:at]
         colon = cred.find(":")

@@ -14,7 +14,7 @@ from tekup_envlint.config import Config
 from tekup_envlint.discovery import _matches as path_matches, discover
 from tekup_envlint.models import Finding, Hit, ParsedFile
 from tekup_envlint.parsers import read
-from tekup_envlint.redact import Redactor, secrets_in, unread_assignments
+from tekup_envlint.redact import Redactor, hidden_as_written, secrets_in, unread_assignments, written_forms
 from tekup_envlint.workspace import Workspace, build
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -65,12 +65,32 @@ def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None
 def workspace_redactor(workspace: Workspace) -> Redactor:
     """A redactor that knows every literal secret any setting of the workspace holds."""
     # secrets_in is a pure function of (key, value); the same lines repeat across files
-    pairs = {(setting.key, setting.value) for _, setting in workspace.settings()}
-    # a line no parser could read still shows in the code frame of its problem
+    found: Dict[tuple, List[str]] = {}
+    written: List[tuple] = []  # (as written, redacted): values the file writes differently
     for parsed in workspace.files:
+        for setting in parsed.settings:
+            pair = (setting.key, setting.value)
+            secrets = found.get(pair)
+            if secrets is None:
+                secrets = found[pair] = list(secrets_in(*pair))
+            span = setting.value_span
+            if span is not None and (secrets or setting.value and len(setting.value) < 6):
+                if hidden_as_written(secrets, parsed.text[span.start:span.end], setting.key, setting.value):
+                    written.extend(written_forms(parsed.text, span.start, span.end, setting.key_span.start))
+        for datasource in parsed.datasources:  # a Prisma literal URL
+            for value in (datasource.url, datasource.direct_url):
+                if value is not None and value.literal:
+                    secrets = list(secrets_in("url", value.literal))
+                    found[("url", value.literal)] = secrets
+                    text = parsed.text[value.span.start:value.span.end]
+                    if secrets and hidden_as_written(secrets, text, "url", value.literal):
+                        written.extend(written_forms(parsed.text, value.span.start, value.span.end))
+        # a line no parser could read still shows in the code frame of its problem
         if parsed.problems and parsed.text:
-            pairs.update(unread_assignments(parsed.text, (p.span.start for p in parsed.problems)))
-    return Redactor(s for key, value in pairs for s in secrets_in(key, value))
+            for pair in unread_assignments(parsed.text, (p.span.start for p in parsed.problems)):
+                if pair not in found:
+                    found[pair] = list(secrets_in(*pair))
+    return Redactor((s for secrets in found.values() for s in secrets), written)
 
 
 def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor] = None) -> List[Finding]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Optional, Sequence, Tuple
 
 FILE_NAME = "patterns.toml"
 
@@ -51,10 +51,13 @@ class Patterns:
     postgres_images: FrozenSet[str]
     postgres_image_names: FrozenSet[str]
     supabase_images: FrozenSet[str]
-    credential_pairs: FrozenSet[str] = frozenset()  # lower-case "user:password"
-    secret_names: Tuple[re.Pattern[str], ...] = ()
-    secret_name_exclude: Tuple[re.Pattern[str], ...] = ()
-    password_names: Tuple[re.Pattern[str], ...] = ()  # database passwords
+    credential_pairs: FrozenSet[str]  # lower-case "user:password"
+    secret_names: Optional[re.Pattern[str]]  # `[secret_names]`: a literal value is a credential
+    secret_names_exclude: Optional[re.Pattern[str]]
+    password_names: Optional[re.Pattern[str]]  # database passwords
+    hidden_names: Optional[re.Pattern[str]]  # `[hidden_names]`: values hidden, not reported
+    hidden_names_exclude: Optional[re.Pattern[str]]
+    secret_parameters: FrozenSet[str]  # lower-case
 
     @property
     def supabase_local_ports(self) -> FrozenSet[int]:
@@ -109,6 +112,8 @@ def load() -> Patterns:
     local = data["local"]
     keys = data["keys"]
     images = data["images"]
+    names = data["secret_names"]
+    hidden = data["hidden_names"]
     i = re.IGNORECASE
     return Patterns(
         placeholder_words=frozenset(w.lower() for w in ph["words"]),
@@ -141,27 +146,48 @@ def load() -> Patterns:
         postgres_images=frozenset(images["postgres"]),
         postgres_image_names=frozenset(images["postgres_names"]),
         supabase_images=frozenset(images["supabase"]),
-        credential_pairs=frozenset(p.lower() for p in ph.get("credential_pairs", [])),
-        secret_names=_compile(data.get("secret_names", {}).get("patterns", [])),
-        secret_name_exclude=_compile(data.get("secret_names", {}).get("exclude", [])),
-        password_names=_compile(data.get("secret_names", {}).get("database_password_patterns", [])),
+        credential_pairs=frozenset(p.lower() for p in ph["credential_pairs"]),
+        secret_names=_alternation(names["patterns"]),
+        secret_names_exclude=_alternation(names["exclude"]),
+        password_names=_alternation(names["database_password_patterns"]),
+        hidden_names=_alternation(hidden["patterns"]),
+        hidden_names_exclude=_alternation(hidden["exclude"]),
+        secret_parameters=frozenset(p.lower() for p in hidden["parameters"]),
     )
+
+
+def _alternation(items: Sequence[str]) -> Optional[re.Pattern[str]]:
+    """One compiled alternation of the patterns (None for none): one search per name."""
+    return re.compile("|".join(f"(?:{p})" for p in items)) if items else None
+
+
+def _named(name: str, patterns: Optional[re.Pattern[str]], exclude: Optional[re.Pattern[str]]) -> bool:
+    return bool(patterns and patterns.search(name)) and not (exclude and exclude.search(name))
 
 
 @lru_cache(maxsize=1 << 12)
 def is_secret_name(key: str) -> bool:
-    """Whether a variable name says its value is a secret (`*_SECRET`, `*_TOKEN`, `*_PASSWORD`,
-    `*_SALT`, `*PRIVATE_KEY`, `*API_KEY`, ...; `rules/patterns.toml` `[secret_names]`), so a
-    literal value under it is a credential whatever its length or entropy."""
+    """Whether a variable name says its value is a credential (`*_SECRET`, `*_TOKEN`,
+    `*_PASSWORD`, `*_SALT`, `*PRIVATE_KEY`, `*API_KEY`, ...; `[secret_names]`), so that a
+    literal value under it is reported whatever its length or entropy."""
     pats = load()
-    name = key.strip().upper()
-    return any(p.search(name) for p in pats.secret_names) and not any(p.search(name) for p in pats.secret_name_exclude)
+    return _named(key.strip().upper(), pats.secret_names, pats.secret_names_exclude)
 
 
 def is_database_password_name(key: str) -> bool:
     """A secret name for a database password (`PGPASSWORD`, `POSTGRES_PASSWORD`, `DB_PASS`)."""
     name = key.strip().upper()
-    return is_secret_name(name) and any(p.search(name) for p in load().password_names)
+    return is_secret_name(name) and bool(load().password_names and load().password_names.search(name))
+
+
+@lru_cache(maxsize=1 << 12)
+def secret_like_name(key: str) -> bool:
+    """Whether a setting's value is hidden from every output because of its name: every
+    credential name (`is_secret_name`) and the wider `[hidden_names]`, since hiding a value
+    that was not secret costs nothing and printing one that was cannot be undone."""
+    pats = load()
+    name = key.strip().upper()
+    return is_secret_name(name) or _named(name, pats.hidden_names, pats.hidden_names_exclude)
 
 
 # --------------------------------------------------------------------------- secret shapes

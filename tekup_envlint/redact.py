@@ -8,9 +8,10 @@ rules use the same shapes, so what is reported is also what is scrubbed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from tekup_envlint.patterns import secret_shapes
+from tekup_envlint.patterns import secret_like_name, secret_shapes
 
 # Well-known local defaults are not secrets and are common words; scrubbing them would
 # garble ordinary text such as "postgresql://".
@@ -21,10 +22,12 @@ _STEP = _MIN_SCRUB - _GRAM + 1  # a text is sampled every _STEP characters
 _CHUNK = 3 << 16  # characters of a text sampled at a time (a multiple of _STEP)
 
 # The password slot of a PostgreSQL URI written in a text (a Prisma `url = "..."` literal in
-# a code frame): libpq ends the credentials at the first "@", which must come before any "/".
+# a code frame): libpq ends the credentials at the first "@", which must come before any "/";
+# a raw "/" inside a password is read as its author meant it (`dsn._misplaced_credentials`),
+# unless what comes before the "/" is a port.
 _DSN_PASSWORD = re.compile(
     r"(?<![A-Za-z0-9+.-])(?:postgres(?:ql)?|ecto)(?:\+[A-Za-z0-9_]+)?://[^\s:@/\"'`]*:"
-    r"(?P<password>[^\s@/\"'`]+)(?=@)"
+    r"(?P<password>(?!\d*/)[^\s@\"'`]+)(?=@)"
 )
 
 
@@ -43,35 +46,55 @@ class Redactor:
     """Replaces every known secret value in a text by its redacted form (the last safety net).
 
     Besides the values it is given, it scrubs anything of a self-identifying secret shape
-    (`secrets.toml`) and the password slot of any PostgreSQL URI in the text, so that a
-    secret the workspace did not list (a Prisma datasource literal, a commented-out token)
-    still cannot reach the output.
+    (`secrets.toml`), the password slot of any PostgreSQL URI and the value of any
+    credential parameter (`password=`, `token=`, ...) in the text, so that a secret the
+    workspace did not list (a Prisma datasource literal, a commented-out token) still
+    cannot reach the output.
+
+    `written` adds texts with their own replacement: an assignment as the file writes it
+    (`KEY="esc\\"aped"`, a short value under a secret name), so that a secret whose
+    written form differs from its value, or that is too short to scrub on its own, is
+    still hidden where the file shows it (see `written_forms`).
     """
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), written: Iterable[Tuple[str, str]] = ()) -> None:
         found = {s for s in secrets if len(s) >= _MIN_SCRUB and s.lower() not in _NOT_SECRET}
+        self._replacement: Dict[str, str] = {s: redact(s) for s in found}
+        for needle, replacement in written:
+            if len(needle) >= _MIN_SCRUB and needle != replacement:
+                self._replacement.setdefault(needle, replacement)
         # One alternation of every secret tried them all at every position of every text:
-        # scrubbing grew with secrets x findings, quadratic in the size of a monorepo (and
-        # compiling it took seconds). Now each secret is indexed by its _GRAM-character
-        # pieces at offsets 0.._STEP-1, and a text is sampled every _STEP characters: any
-        # occurrence of a secret (at least _MIN_SCRUB long) covers a sample that is one of
-        # those pieces, so the secrets found that way are the only ones the text can hold,
-        # and only they go into the alternation (longest first, as before).
-        self._by_gram: Dict[str, Set[str]] = {}
-        for secret in found:
-            for offset in range(_STEP):
-                self._by_gram.setdefault(secret[offset : offset + _GRAM], set()).add(secret)
+        # scrubbing grew with secrets x findings. Now a text is sampled every _STEP
+        # characters, and each secret is indexed by the _STEP grams (of _GRAM characters)
+        # that start at _STEP consecutive offsets of it: any occurrence of the secret covers
+        # one sample, which is one of those grams. The window of offsets is the one whose
+        # grams the fewest secrets share, so that thousands of secrets with a common prefix
+        # (every JWT starts `eyJhbG`) do not all become candidates for every line. The
+        # candidates are then tested for real (`in`), and only those present go into the
+        # alternation (longest first), so the result is the same as one alternation of all.
+        self._by_gram: Dict[str, List[str]] = {}
+        needles = sorted(self._replacement)
+        frequency: Dict[str, int] = {}
+        for needle in needles:
+            for i in range(len(needle) - _GRAM + 1):
+                gram = needle[i : i + _GRAM]
+                frequency[gram] = frequency.get(gram, 0) + 1
+        for needle in needles:
+            start = _rarest_window(needle, frequency)
+            for offset in range(start, start + _STEP):
+                self._by_gram.setdefault(needle[offset : offset + _GRAM], []).append(needle)
         self._patterns: Dict[Tuple[str, ...], "re.Pattern[str]"] = {}
 
     def scrub(self, text: str) -> str:
         if self._by_gram:
             pattern = self._pattern_for(text)
             if pattern is not None:
-                text = pattern.sub(lambda m: redact(m.group(0)), text)
+                table = self._replacement
+                text = pattern.sub(lambda m: table[m.group(0)], text)
         return scrub_shapes(text)
 
     def _pattern_for(self, text: str) -> "Optional[re.Pattern[str]]":
-        """The alternation (longest first) of the known secrets that may occur in text."""
+        """The alternation (longest first) of the known secrets that occur in text."""
         grams = self._by_gram.keys()
         hits: Set[str] = set()
         last = len(text) - _GRAM + 1  # the last start of a whole gram, plus one
@@ -79,13 +102,31 @@ class Redactor:
             hits.update(grams & {text[i : i + _GRAM] for i in range(lo, min(lo + _CHUNK, last), _STEP)})
         if not hits:
             return None
-        candidates = tuple(sorted({s for g in hits for s in self._by_gram[g]}, key=lambda s: (-len(s), s)))
+        present = {s for g in hits for s in self._by_gram[g] if s in text}
+        if not present:
+            return None
+        candidates = tuple(sorted(present, key=lambda s: (-len(s), s)))
         pattern = self._patterns.get(candidates)
         if pattern is None:
             if len(self._patterns) > 256:
                 self._patterns.clear()
             pattern = self._patterns[candidates] = re.compile("|".join(map(re.escape, candidates)))
         return pattern
+
+
+def _rarest_window(needle: str, frequency: Dict[str, int]) -> int:
+    """The first of _STEP consecutive gram offsets whose grams the fewest needles share."""
+    windows = len(needle) - _GRAM - _STEP + 2
+    if windows <= 1:
+        return 0
+    counts = [frequency[needle[i : i + _GRAM]] for i in range(len(needle) - _GRAM + 1)]
+    total = sum(counts[:_STEP])
+    best, best_total = 0, total
+    for start in range(1, windows):
+        total += counts[start + _STEP - 1] - counts[start - 1]
+        if total < best_total:
+            best, best_total = start, total
+    return best
 
 
 def scrub_shapes(text: str) -> str:
@@ -95,9 +136,25 @@ def scrub_shapes(text: str) -> str:
         if probe is not None and probe.search(text) is None:
             continue  # the shape cannot match: sub would give the text back unchanged
         text = shape.regex.sub(lambda m: redact(m.group(0)), text)
+    if "=" in text:
+        text = _credential_parameters().sub(_scrub_password, text)
     if "://" not in text:  # _DSN_PASSWORD needs one
         return text
     return _DSN_PASSWORD.sub(_scrub_password, text)
+
+
+@lru_cache(maxsize=1)
+def _credential_parameters() -> "re.Pattern[str]":
+    """`password=...`, `token=...` (the names are data, `[secret_names] parameters`) in a
+    libpq keyword/value string or a URI query: the value up to a space, `&` or quote, or a
+    whole single-quoted libpq value."""
+    from tekup_envlint.patterns import load
+
+    names = "|".join(sorted((re.escape(n) for n in load().secret_parameters), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.-])(?:{names})[ \t]*=[ \t]*(?P<password>'(?:[^'\\\r\n]|\\.)*'?|[^\s&'\"`;#,]+)",
+        re.IGNORECASE,
+    )
 
 
 _PROBES: Dict["re.Pattern[str]", "Optional[re.Pattern[str]]"] = {}
@@ -159,17 +216,45 @@ def _group_end(pattern: str) -> Optional[int]:
 
 def _scrub_password(match: "re.Match[str]") -> str:
     password = match.group("password")
-    if password.startswith("$") or "…" in password or password.lower() in _NOT_SECRET:
+    bare = password.strip("'")
+    if not bare or bare.startswith("$") or "…" in bare or bare.lower() in _NOT_SECRET:
         return match.group(0)
     from tekup_envlint.classify import is_placeholder
 
-    if is_placeholder(password):
+    if is_placeholder(bare):
         return match.group(0)
     start = match.start("password") - match.start()
     return match.group(0)[:start] + redact(password)
 
 
-_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|PASS$|PWD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|_KEY$|^KEY$|AUTH", re.I)
+# A libpq keyword/value connection string (`host=db port=5432 password=...`): keywords are
+# words followed by `=`; a value is a single-quoted string (`\'` and `\\` escaped) or runs to
+# the next whitespace.
+_KEYWORD_VALUE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*('(?:[^'\\]|\\.)*'|[^\s']*)")
+_KV_ESCAPE = re.compile(r"\\(.)")
+
+
+def credential_parameters(value: str) -> List[str]:
+    """The values of credential parameters (`password`, `sslpassword`, `token`, ...) of a
+    libpq keyword/value string or of a URI's query, as a client reads them."""
+    from tekup_envlint.patterns import load
+
+    names = load().secret_parameters
+    found: List[str] = []
+    if "://" in value:
+        from tekup_envlint import dsn
+
+        parsed = dsn.parse_lenient(value)
+        if parsed is not None:
+            found.extend(v for k, v in parsed.params if k.lower() in names and v)
+        return found
+    if "=" not in value:
+        return found
+    for m in _KEYWORD_VALUE.finditer(value):
+        if m.group(1).lower() in names and m.group(2):
+            raw = m.group(2)
+            found.append(_KV_ESCAPE.sub(r"\1", raw[1:-1]) if raw.startswith("'") else raw)
+    return found
 
 
 def _defaults(text: str) -> List[str]:
@@ -208,7 +293,8 @@ def secrets_in(key: str, value: Optional[str], _depth: int = 0) -> Iterable[str]
                 found.append(parsed.password)
             elif state == "reference":
                 found.extend(d for d in _defaults(parsed.password) if secret_state(d) == "literal")
-    if _SECRET_NAME.search(key) and secret_state(value) == "literal":
+    found.extend(v for v in credential_parameters(value) if secret_state(v) == "literal")
+    if secret_like_name(key) and secret_state(value) == "literal":
         found.append(value)
     if _depth < 3:
         for default in _defaults(value):
@@ -267,3 +353,54 @@ def unread_assignments(text: str, offsets: Iterable[int]) -> List[Tuple[str, str
             body = value[1:]
             found.append((key, body[:-1] if body.endswith(value[0]) else body))
     return found
+
+
+def written_forms(text: str, value_start: int, value_end: int, key_start: Optional[int] = None) -> List[Tuple[str, str]]:
+    """(as written, redacted) for a value as its file writes it, line by line.
+
+    A value read through escapes or quoting (`"a\\"b"`, `'it''s'`, `\\/` in JSON, a YAML
+    scalar folded over lines) is not found in the file's text by its value, and a short
+    value under a secret name is too short to scrub anywhere it appears; the text the file
+    holds is. The first line carries the key (from `key_start`), so even a short value is
+    only hidden where it is assigned; each further line of a value that spans lines is
+    hidden on its own (from 6 characters).
+    """
+    lines = _ANY_LINE_BREAK.split(text[value_start:value_end])
+    prefix = text[key_start:value_start] if key_start is not None and key_start <= value_start else ""
+    if "\n" in prefix or "\r" in prefix:  # the key sits on a line of its own
+        prefix = ""
+    found: List[Tuple[str, str]] = []
+    head = lines[0]
+    if head.strip():
+        found.append((prefix + head, prefix + redact(head)))
+    for line in lines[1:]:
+        body = line.strip()
+        if len(body) >= _MIN_SCRUB:
+            found.append((body, redact(body)))
+    return found
+
+
+def hidden_as_written(secrets: Iterable[str], written: str, key: str, value: Optional[str]) -> bool:
+    """Whether the value must be hidden as written, not only by its secrets: some secret
+    does not appear in the written text (escapes, quoting), or the name says the whole
+    value is secret however short it is."""
+    if not all(_shown_as_is(secret, written) for secret in secrets):
+        return True
+    if value and len(value) < _MIN_SCRUB and secret_like_name(key):
+        from tekup_envlint.classify import secret_state
+
+        return secret_state(value) == "literal" and value.lower() not in _NOT_SECRET
+    return False
+
+
+def _shown_as_is(secret: str, written: str) -> bool:
+    """Whether scrubbing the written text by the secret (or by its shape) hides it: the
+    secret is there as it is, or percent-encoded in a URI's password slot, which
+    `scrub_shapes` hides."""
+    if secret in written:
+        return True
+    if "%" not in written:
+        return False
+    from urllib.parse import unquote
+
+    return secret in unquote(written) and secret not in unquote(scrub_shapes(written))

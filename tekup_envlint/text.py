@@ -66,6 +66,27 @@ def recover(data: bytes) -> Optional[str]:
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
+# What the repository may not send to a terminal: control characters (an ESC sequence in
+# a value or a file name could rewrite the screen or set its title, BEL rings; a line
+# break in a file name could forge an output line), and the lone surrogates that stand for
+# the bytes of a file name that is not UTF-8 (a strict stdout cannot encode them).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: "re.Match[str]") -> str:
+    code = ord(match.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Text from the repository made safe for a terminal: control characters as escapes.
+
+    Every message that quotes repository content goes through it, on stdout and stderr.
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
 
 class LineIndex:
     """Maps offsets of a text to 1-based (line, column). Lines end at LF, CR LF or a lone CR."""

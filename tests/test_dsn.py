@@ -205,3 +205,14 @@ def test_redactor_learns_passwords_of_upper_case_schemes() -> None:
     from tekup_envlint.redact import secrets_in
 
     assert "s3cretPassw0rd" in secrets_in("DATABASE_URL", "POSTGRES://u:s3cretPassw0rd@db.example.org/db")
+
+
+def test_a_raw_slash_in_the_password_is_read_as_meant_and_noted() -> None:
+    """libpq would read `u` as the host, `pa` as the port and `ss@host/db` as the database,
+    showing the password's tail as a database name; the author meant user, password, host."""
+    parsed = dsn.parse("postgresql://app:pa/ss-Secret@db.acme.dev:5432/app")
+    assert (parsed.user, parsed.password, parsed.host, parsed.database) == ("app", "pa/ss-Secret", "db.acme.dev", "app")
+    assert any("raw '/'" in e for e in parsed.errors)
+    # a port before the slash is a port, and a database name may hold an "@"
+    parsed = dsn.parse("postgresql://localhost:5432/my@db")
+    assert (parsed.host, parsed.port, parsed.database, parsed.password) == ("localhost", 5432, "my@db", None)

@@ -437,7 +437,10 @@ def test_unreadable_file_in_process(tmp_path: Path, monkeypatch) -> None:
     real_open = os.open
 
     def refusing(path, flags, *args, **kwargs):
-        if str(path).endswith("/apps/a/.env"):
+        name = str(path)
+        if kwargs.get("dir_fd") is not None:  # opened one folder at a time from the root
+            name = os.path.join(os.readlink(f"/proc/self/fd/{kwargs['dir_fd']}"), name)
+        if name.endswith("/apps/a/.env"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, flags, *args, **kwargs)
 
@@ -535,3 +538,28 @@ def test_code_frame_shows_the_line_the_finding_names(tmp_path: Path) -> None:
     assert_sane(done)
     assert b'  2:3  error    SYN002' in done.stdout
     assert b'      2 | E="open\n' in done.stdout
+
+
+# -- second round (issue 9) ----------------------------------------------------------------
+
+CONTROL_CONFIGS = [
+    ("pyproject.toml", '[tool.tekup-envlint]\n"bad\\u001b]0;owned\\u0007\\nforged: line" = 1\n'),
+    ("pyproject.toml", '[tool.tekup-envlint]\nstrategy = "x\\u001b[2J\\u0007"\n'),
+    (".tekup-envlint.toml", 'fail-on = "\\u001b]0;title\\u0007"\n'),
+    (".tekup-envlint.toml", "strategy = \x1b[2J\x07\n"),  # raw bytes: not valid TOML
+]
+
+
+@pytest.mark.parametrize("name,content", CONTROL_CONFIGS, ids=["key", "value", "fail-on", "invalid-toml"])
+def test_config_errors_carry_no_terminal_control_characters(tmp_path: Path, name: str, content: str) -> None:
+    """Configuration error messages quote the repository's keys, values and folder names:
+    ESC and BEL reach stderr as escapes, and a line break cannot forge a message line."""
+    root = tmp_path / "repo\x1b[31m\x07"
+    root.mkdir()
+    (root / ".env").write_text(LEGACY_LINE)
+    (root / name).write_text(content)
+    done = run("check", str(root))
+    assert done.returncode == 2 and b"Traceback" not in done.stderr, done.stderr
+    assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr, done.stderr
+    assert b"\nforged: line" not in done.stderr
+    assert b"\\x1b" in done.stderr  # shown, escaped

@@ -163,7 +163,10 @@ def test_nothing_outside_the_root_is_opened(tmp_path: Path, monkeypatch) -> None
     def spy(real):
         def opener(path, *args, **kwargs):
             if isinstance(path, (str, bytes, os.PathLike)):
-                opened.append(os.path.realpath(os.fsdecode(path)))
+                name = os.fsdecode(path)
+                if kwargs.get("dir_fd") is not None:  # opened one folder at a time from the root
+                    name = os.path.join(os.readlink(f"/proc/self/fd/{kwargs['dir_fd']}"), name)
+                opened.append(os.path.realpath(name))
             return real(path, *args, **kwargs)
         return opener
 
@@ -310,3 +313,49 @@ def test_only_the_cli_and_discovery_start_programs() -> None:
     }
     # both start git only (recorded in test_git_is_the_only_program_and_always_without_fsmonitor)
     assert starters <= {"cli.py", "discovery.py"}, starters
+
+
+@needs_command
+@needs_posix
+def test_a_folder_in_the_middle_that_leads_out_of_the_root_is_not_followed(tmp_path: Path) -> None:
+    """git's index names `apps/a/cfg/.env`; `cfg` is then swapped for a symlink to a folder
+    outside the root. `O_NOFOLLOW` alone guards only the last part of the path."""
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (outside / "cfg").mkdir(parents=True)
+    (outside / "cfg" / ".env").write_text(LEGACY_LINE + "DB_PASSWORD=OutsideMiddle12345678\n")
+    write_tree(root, {"apps/a/package.json": "{}", "apps/a/cfg/.env": "A=1\n", "apps/a/inside/.env.local": "B=2\n"})
+    git_init(root)
+    (root / "apps/a/cfg/.env").unlink()
+    (root / "apps/a/cfg").rmdir()
+    os.symlink(outside / "cfg", root / "apps/a/cfg")
+    os.symlink("inside", root / "apps/a/linked")  # a symlink that stays inside is followed
+    done = run(["check", str(root), "--format", "json"], cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert [(f["code"], f["line"]) for f in findings if f["path"] == "apps/a/cfg/.env" and f["code"] != "CRD006"] == [
+        ("SYN006", 1)]
+    assert b"OutsideMiddle" not in done.stdout and b"twaoebtlusudzxshjral" not in done.stdout
+    from tekup_envlint.models import SourceFile
+    from tekup_envlint.parsers import read
+
+    linked = read(root.resolve(), SourceFile("apps/a/linked/.env.local", "dotenv", "apps/a", "local", True), 10_000)
+    assert [s.key for s in linked.settings] == ["B"] and not linked.problems
+
+
+@needs_command
+@needs_posix
+@pytest.mark.parametrize("name", [".tekup-envlint.toml", "pyproject.toml"])
+def test_a_configuration_file_that_leads_out_of_the_root_is_not_read(tmp_path: Path, name: str) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    outside.mkdir()
+    body = 'strategy = "OutsideConfigValue7"\n'
+    (outside / name).write_text(body if name.startswith(".") else "[tool.tekup-envlint]\n" + body)
+    write_tree(root, {"apps/a/package.json": "{}", "apps/a/.env": LEGACY_LINE})
+    os.symlink(outside / name, root / name)
+    done = run(["check", str(root)], cwd=tmp_path)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert f"{root / name}: is a symlink that leads outside".encode() in done.stderr
+    assert b"OutsideConfigValue7" not in done.stdout + done.stderr
+    # named on purpose with --config, it is read (and its value refused as usual)
+    done = run(["check", str(root), "--config", str(root / name)], cwd=tmp_path)
+    assert done.returncode == 2 and b"key `strategy`" in done.stderr

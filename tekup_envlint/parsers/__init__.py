@@ -33,19 +33,45 @@ def _inside(root: Path, path: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_WALKS = os.open in getattr(os, "supports_dir_fd", ()) and hasattr(os, "O_DIRECTORY")
+
+
 def _open(root: Path, source: SourceFile) -> int:
-    """A descriptor for the file, never for anything outside the root (PermissionError then)."""
+    """A descriptor for the file, never for anything outside the root (PermissionError then).
+
+    `O_NOFOLLOW` guards only the last part of a path, so the path is opened one folder at a
+    time from the root, each without following a symlink: a folder in the middle that is
+    (or was swapped for) a symlink out of the root is never passed through. A symlink along
+    the way is followed only when its real path stays inside the root.
+    """
     path = source.path
-    if os.path.isabs(path) or ".." in path.replace("\\", "/").split("/"):
+    parts = path.replace("\\", "/").split("/")
+    if os.path.isabs(path) or ".." in parts:
         raise PermissionError(_OUTSIDE)
     try:
-        return os.open(root / path, _FLAGS)
+        return _open_beneath(str(root), parts) if _WALKS else os.open(root / path, _FLAGS)
     except OSError as err:
-        if err.errno != errno.ELOOP:  # the last part is a symlink (discovery let it through)
+        if err.errno not in (errno.ELOOP, errno.ENOTDIR) or not _WALKS and err.errno != errno.ELOOP:
             raise
-    if not _inside(root, path):
+    if not _inside(root, path):  # a symlink on the way: only inside the root
         raise PermissionError(_OUTSIDE)
     return os.open(os.path.realpath(root / path), _FLAGS)
+
+
+def _open_beneath(root: str, parts: "list[str]") -> int:
+    """Open root/parts[0]/.../parts[-1] without following a symlink at any step."""
+    folder = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for part in parts[:-1]:
+            if part in ("", "."):
+                continue
+            inner = os.open(part, _DIR_FLAGS, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        return os.open(parts[-1], _FLAGS, dir_fd=folder)
+    finally:
+        os.close(folder)
 
 
 def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
-from typing import Any, Dict, List, Sequence, TextIO
+from typing import Any, Callable, Dict, List, Sequence, TextIO
 
 from tekup_envlint import __version__
 from tekup_envlint.models import Finding
@@ -106,7 +106,7 @@ def check_document(root: str, findings: Sequence[Finding], names: Dict[str, str]
     }
 
 
-def _load_set(load_set: LoadSet) -> Dict[str, Any]:
+def _load_set(load_set: LoadSet, scrub: Callable[[str], str]) -> Dict[str, Any]:
     """A load set: the files one process reads, in order, and the database settings it sees."""
     return {
         "kind": load_set.kind,
@@ -125,14 +125,19 @@ def _load_set(load_set: LoadSet) -> Dict[str, Any]:
                 "column": c.span.column,
                 "kind": c.target.kind,
                 "provider": c.provider,
-                "target": describe(c.target),
+                "target": scrub(describe(c.target)),
             }
             for c in load_set.connections
         ],
     }
 
 
-def map_report(workspace: Workspace) -> str:
+def map_report(workspace: Workspace, scrub: Callable[[str], str] = lambda text: text) -> str:
+    """The connection map; `scrub` (the workspace's redactor) is applied to every string a
+    target carries, so that a credential misread as a host, user or database cannot leak."""
+    from tekup_envlint.patterns import load, secret_like_name
+
+    credential = load().secret_parameters
     apps: List[Dict[str, Any]] = []
     for app in workspace.apps.values():
         targets = []
@@ -145,9 +150,12 @@ def map_report(workspace: Workspace) -> str:
                 "env": conn.file.source.env,
                 "provider": conn.provider,
             }
-            entry.update(dataclasses.asdict(conn.target))
-            # a DSN may carry `?password=`: parameters that hold secrets are left out
-            entry["params"] = {k: v for k, v in conn.target.params if "pass" not in k.lower()}
+            entry.update((k, scrub(v) if isinstance(v, str) else v) for k, v in dataclasses.asdict(conn.target).items())
+            # a DSN may carry `?password=`, `?token=`: parameters that hold secrets are left out
+            entry["params"] = {
+                scrub(k): scrub(v) for k, v in conn.target.params
+                if k.lower() not in credential and not secret_like_name(k)
+            }
             targets.append(entry)
         providers = sorted({c.provider for c in app.connections if c.provider})
         apps.append({
@@ -155,7 +163,7 @@ def map_report(workspace: Workspace) -> str:
             "files": [f.source.path for f in app.files],
             "providers": providers,
             "targets": targets,
-            "load_sets": [_load_set(ls) for ls in app.load_sets],
+            "load_sets": [_load_set(ls, scrub) for ls in app.load_sets],
         })
     document = {
         "tool": "tekup-envlint",

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, ParsedFile
+from tekup_envlint.text import printable
 from tekup_envlint.workspace import LoadSet, Workspace, describe
 
 Segment = Tuple[str, str]  # (text, rich style)
@@ -21,25 +22,6 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Lines end where `LineIndex` ends them (LF, CR LF, a lone CR), not where str.splitlines
 # does (it also breaks at \v, \f, U+2028 ...), so a frame shows the line a finding names.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# What the repository may not send to a terminal: control characters (an ESC sequence in
-# a value or a file name could rewrite the screen; a line break in a file name could forge
-# an output line), and the lone surrogates that stand for the bytes of a file name that is
-# not UTF-8 (a strict stdout cannot encode them).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def _escape(match: "re.Match[str]") -> str:
-    code = ord(match.group(0))
-    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """Text from the repository made safe for a terminal: control characters as escapes."""
-    return _UNPRINTABLE.sub(_escape, text)
-
-
 def render(lines: Sequence[Line], color: bool) -> str:
     lines = [[(printable(text), style) for text, style in line] for line in lines]
     if not color:
@@ -142,11 +124,14 @@ def _set_title(load_set: LoadSet, app: str) -> str:
     return f"{title}  ({detail})"
 
 
-def map_table(workspace: Workspace, color: bool, width: int = 80) -> str:
+def map_table(
+    workspace: Workspace, color: bool, width: int = 80, scrub: Callable[[str], str] = lambda text: text
+) -> str:
     """Each app's load sets as a tree, like the map the survey drew by hand: one block per
     app, each load set (the files one process reads), and each database setting it sees
     with the target it points at. Hybrid apps and load sets are marked. Lines are cut to
-    `width` (the CLI passes COLUMNS, 80 in a pipe)."""
+    `width` (the CLI passes COLUMNS, 80 in a pipe). `scrub` (the workspace's redactor) hides
+    a credential misread as a host or database, as in the JSON map."""
     lines: List[Line] = []
     width = max(width, 40)
     for app in workspace.apps.values():
@@ -168,7 +153,7 @@ def map_table(workspace: Workspace, color: bool, width: int = 80) -> str:
             for j, conn in enumerate(conns):
                 twig = "└─ " if j == len(conns) - 1 else "├─ "
                 where = f"{_relative(conn.file.source.path, app.root)}:{conn.span.line} {conn.key}"
-                target = f"→ {describe(conn.target)}"
+                target = f"→ {scrub(describe(conn.target))}"
                 text = f"{stem}{twig}{where} {target}"
                 style = "red" if load_set.hybrid and conn.provider is not None else ""
                 if len(text) <= width:
