@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
 
-CATEGORIES = ("hybrid", "credentials", "schema", "consistency", "drift", "syntax", "strategy")
+CATEGORIES = ("hybrid", "credentials", "schema", "consistency", "drift", "syntax", "strategy", "suppression")
 SEVERITIES = ("info", "warning", "error")
 
 

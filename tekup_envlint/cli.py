@@ -10,13 +10,16 @@ import argparse
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, TextIO, Tuple
 
 from tekup_envlint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+CHECK_FORMATS = ("text", "concise", "json", "sarif", "github", "markdown", "junit")
+MAP_FORMATS = ("text", "json", "mermaid")
 
 
 class UsageError(Exception):
@@ -35,25 +38,44 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tekup-envlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def scan_options(p: argparse.ArgumentParser) -> None:
+    def scan_options(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json")) -> None:
         p.add_argument("paths", nargs="*", metavar="PATH", help="a monorepo folder, or files of it (pre-commit)")
-        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("--format", "--output-format", dest="format", choices=formats, default="text")
         p.add_argument("--config", type=Path, help="use this config file instead of searching for one")
         p.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
+        p.add_argument("-o", "--output-file", type=Path, help="write the report to this file instead of stdout")
 
     check = sub.add_parser("check", help="lint the configuration and report findings")
-    scan_options(check)
+    scan_options(check, CHECK_FORMATS)
+    check.add_argument("--statistics", action="store_true", help="counts by rule and by app instead of each finding")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not recorded in FILE")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record today's findings in FILE (for --baseline) and exit 0")
     check.add_argument("--select", action="append", help="only these rule codes or prefixes (comma-separated)")
     check.add_argument("--ignore", action="append", help="skip these rule codes or prefixes (comma-separated)")
     check.add_argument("--fail-on", choices=("info", "warning", "error"), help="lowest severity that exits 1")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
 
     mapping = sub.add_parser("map", help="show which database each app's configuration points at")
-    scan_options(mapping)
+    scan_options(mapping, MAP_FORMATS)
 
-    sub.add_parser("rules", help="list every rule")
-    explain = sub.add_parser("explain", help="show the documentation of one rule")
-    explain.add_argument("code")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    explain = sub.add_parser("explain", help="show the documentation of one rule (or --all)")
+    explain.add_argument("code", nargs="?")
+    explain.add_argument("--all", action="store_true", help="every rule's documentation, in catalogue order")
+
+    init = sub.add_parser("init", help="write a starting .tekup-envlint.toml detected from the repository")
+    init.add_argument("path", nargs="?", metavar="PATH", help="the repository root (default: around the current folder)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing .tekup-envlint.toml")
+
+    config = sub.add_parser("config", help="print the effective configuration and where each value came from")
+    config.add_argument("path", nargs="?", metavar="PATH", help="the repository root (default: around the current folder)")
+    config.add_argument("--config", type=Path, help="use this config file instead of searching for one")
+    config.add_argument("--select", action="append", help="as for check")
+    config.add_argument("--ignore", action="append", help="as for check")
+    config.add_argument("--fail-on", choices=("info", "warning", "error"), help="as for check")
+    config.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -68,19 +90,33 @@ def _git_toplevel(start: Path) -> Optional[Path]:
     return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 
 
+def _root_around(start: Path) -> Path:
+    """The repository root for a folder: its config file's folder, else git's top level, else itself."""
+    from tekup_envlint.config_file import ConfigError, find
+
+    try:
+        config_path = find(start)
+    except ConfigError:  # refused when the config is loaded (unless --config names a file)
+        config_path = None
+    return ((config_path.parent if config_path else None) or _git_toplevel(start) or start).resolve()
+
+
 def resolve_scope(paths: Sequence[str]) -> Tuple[Path, List[str], Optional[List[str]]]:
     """(root, repo-relative folders, repo-relative files) for the paths on the command line.
 
     One folder is a monorepo root. Files (as pre-commit passes them) are checked within
     their repository, found from the config file or git, and only their findings shown.
     """
-    if len(paths) == 1 and Path(paths[0]).is_dir():
-        return Path(paths[0]).resolve(), [], None
     from tekup_envlint.config_file import find
 
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        # a folder is linted within its repository, as ruff does: the root is found from it
+        folder = Path(paths[0]).resolve()
+        root = _root_around(folder)
+        rel = folder.relative_to(root).as_posix()
+        return root, ([] if rel == "." else [rel]), None
     here = Path.cwd()
-    config_path = find(here)
-    root = ((config_path.parent if config_path else None) or _git_toplevel(here) or here).resolve()
+    root = _root_around(here)
     folders: List[str] = []
     files: List[str] = []
     for raw in paths:
@@ -130,7 +166,8 @@ def _color(args: argparse.Namespace) -> bool:
     return (
         args.format == "text"
         and not getattr(args, "no_color", False)
-        and "NO_COLOR" not in os.environ
+        and not os.environ.get("NO_COLOR")  # no-color.org: only a non-empty value turns colour off
+        and getattr(args, "output_file", None) is None
         and sys.stdout.isatty()
     )
 
@@ -142,29 +179,142 @@ def _width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+@contextmanager
+def _output(args: argparse.Namespace) -> Iterator[TextIO]:
+    """stdout, or the file of `-o/--output-file`."""
+    path = getattr(args, "output_file", None)
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be written ({err.strerror})") from None
+    with stream:
+        yield stream
+
+
+def _progress(args: argparse.Namespace):
+    """The progress bar for a person at a terminal, or None."""
+    from tekup_envlint.progress import Bar, delay_from, wanted
+
+    if not wanted(sys.stderr, os.environ, machine_format=args.format != "text"):
+        return None
+    return Bar(sys.stderr, delay_from(os.environ))
+
+
+def _baseline_key() -> bytes:
+    from tekup_envlint.engine import DEFAULT_KEY
+
+    key = os.environ.get("TEKUP_ENVLINT_BASELINE_KEY")
+    return key.encode("utf-8", "surrogateescape") if key else DEFAULT_KEY
+
+
+def _configuration_files(paths: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """The paths to check, and the files among them that are not configuration at all."""
+    from tekup_envlint.discovery import file_kind
+
+    kept: List[str] = []
+    dropped: List[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file() and file_kind(path.name, path.parent.name) is None:
+            dropped.append(raw)
+        else:
+            kept.append(raw)
+    return kept, dropped
+
+
 def _check(args: argparse.Namespace) -> int:
     from tekup_envlint import engine
 
-    root, folders, only = resolve_scope(args.paths)
+    if args.statistics and args.format != "text":
+        raise UsageError("--statistics prints text; leave out --format")
+    paths, not_config = _configuration_files(args.paths)
+    for raw in not_config:
+        sys.stderr.write(f"tekup-envlint: {raw} is not a configuration file (tekup-envlint reads .env files, "
+                         "Compose files and Prisma schemas); skipped\n")
+    if not_config and not paths:
+        if args.format in ("text", "concise"):
+            with _output(args) as stream:
+                stream.write("Nothing to check: no configuration file among the given paths.\n")
+        return EXIT_OK
+    root, folders, only = resolve_scope(paths)
     config = _load_config(args, root)
     scope = _scope(root, folders, only, config)
-    result = engine.run(root, config, scope)
+    bar = _progress(args)
+    try:
+        result = engine.run(root, config, scope, progress=bar, key=_baseline_key())
+    finally:
+        if bar is not None:
+            bar.close()
     findings = engine.restrict(result.findings, only) if only is not None else result.findings
-    files = {f.source.path: f for f in result.workspace.files}
-    if args.format == "json":
-        from tekup_envlint.catalogue import catalogue
-        from tekup_envlint.report.json import write_check_report
+    if args.write_baseline is not None:
+        from tekup_envlint import baseline
 
-        names = {code: rule.name for code, rule in catalogue().items()}
-        # streamed: the report of a large tree is tens of MB as one string
-        write_check_report(sys.stdout, str(result.root), findings, names, len(files))
-    else:
-        from tekup_envlint.report.text import check_lines, render
+        baseline.write(args.write_baseline, findings)
+        sys.stderr.write(f"tekup-envlint: wrote {len(findings)} finding{'s' if len(findings) != 1 else ''} "
+                         f"to the baseline {args.write_baseline}\n")
+        return EXIT_OK
+    if args.baseline is not None:
+        from tekup_envlint import baseline
 
-        sys.stdout.write(render(check_lines(findings, files, len(files), result.redactor.scrub), _color(args)))
+        try:
+            findings, forgiven = baseline.new_findings(findings, baseline.load(args.baseline))
+        except baseline.BaselineError as err:
+            raise UsageError(str(err)) from None
+        if forgiven:
+            sys.stderr.write(f"tekup-envlint: {forgiven} finding{'s' if forgiven != 1 else ''} recorded in "
+                             f"{args.baseline} not shown\n")
+    with _output(args) as stream:
+        _write_check(args, stream, result, findings)
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if engine.failing(findings, config.fail_on) else EXIT_OK
+
+
+def _write_check(args: argparse.Namespace, stream: TextIO, result, findings) -> None:
+    """The check report in the chosen format."""
+    from tekup_envlint.catalogue import catalogue
+
+    files = {f.source.path: f for f in result.workspace.files}
+    rules = catalogue()
+    names = {code: rule.name for code, rule in rules.items()}
+    fmt = args.format
+    if fmt == "json":
+        from tekup_envlint.report.json import write_check_report
+
+        # streamed: the report of a large tree is tens of MB as one string
+        write_check_report(stream, str(result.root), findings, names, len(files))
+    elif fmt == "concise":
+        from tekup_envlint.report.concise import concise
+
+        stream.write(concise(findings))
+    elif fmt == "sarif":
+        from tekup_envlint.report.sarif import sarif
+
+        stream.write(sarif(findings, rules, files, result.redactor.scrub))
+    elif fmt == "github":
+        from tekup_envlint.report.github import annotations
+
+        stream.write(annotations(findings, names))
+    elif fmt == "junit":
+        from tekup_envlint.report.junit import junit
+
+        stream.write(junit(findings, names, len(files)))
+    elif fmt == "markdown":
+        from tekup_envlint.report.markdown import markdown
+        from tekup_envlint.report.mermaid import mermaid
+
+        stream.write(markdown(findings, names, len(files), mermaid(result.workspace)))
+    elif args.statistics:
+        from tekup_envlint.report.text import render, statistics_lines
+
+        stream.write(render(statistics_lines(findings, names), _color(args)))
+    else:
+        from tekup_envlint.report.text import check_lines, render
+
+        stream.write(render(check_lines(findings, files, len(files), result.redactor.scrub), _color(args)))
 
 
 def _map(args: argparse.Namespace) -> int:
@@ -174,23 +324,43 @@ def _map(args: argparse.Namespace) -> int:
     root, folders, files = resolve_scope(args.paths)
     config = _load_config(args, root)
     scope = _scope(root, folders, files, config)
-    workspace = build(root, config, engine.load_files(root, config, scope))
+    bar = _progress(args)
+    try:
+        workspace = build(root, config, engine.load_files(root, config, scope, bar))
+    finally:
+        if bar is not None:
+            bar.close()
     scrub = engine.workspace_redactor(workspace).scrub  # a credential misread as a host
     if args.format == "json":
         from tekup_envlint.report.json import map_report
 
         output = map_report(workspace, scrub)
+    elif args.format == "mermaid":
+        from tekup_envlint.report.mermaid import mermaid
+
+        output = mermaid(workspace)
     else:
         from tekup_envlint.report.text import map_table
 
         output = map_table(workspace, _color(args), _width(), scrub)
-    sys.stdout.write(output)  # the map holds no values, only where settings point
+    with _output(args) as stream:
+        stream.write(output)  # the map holds no values, only where settings point
     return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:
     from tekup_envlint.catalogue import catalogue
 
+    if args.format == "json":
+        import json
+
+        document = [
+            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity,
+             "summary": r.summary, "fixable": r.fixable}
+            for r in catalogue().values()
+        ]
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
     for rule in catalogue().values():
         sys.stdout.write(f"{rule.code}  {rule.name:<32} {rule.category:<12} {rule.severity:<8} {rule.summary}\n")
     return EXIT_OK
@@ -198,17 +368,84 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from tekup_envlint.catalogue import catalogue
+    from tekup_envlint.report.docs import rule_page
 
+    if args.all:
+        if args.code:
+            raise UsageError("give a rule code or --all, not both")
+        sys.stdout.write("\n".join(rule_page(rule) for rule in catalogue().values()))
+        return EXIT_OK
+    if not args.code:
+        raise UsageError("give a rule code (`tekup-envlint rules` lists them) or --all")
     rule = catalogue().get(args.code.upper())
     if rule is None:
         raise UsageError(f"no rule has the code {args.code}; `tekup-envlint rules` lists them")
-    from tekup_envlint.report.docs import rule_page
-
     sys.stdout.write(rule_page(rule))
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "map": _map, "rules": _rules, "explain": _explain}
+def _root_of(path: Optional[str]) -> Path:
+    if path is None:
+        return _root_around(Path.cwd())
+    folder = Path(path)
+    if not folder.is_dir():
+        raise UsageError(f"{path}: no such folder")
+    return folder.resolve()
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Write a starting config detected from the repository, and say what was assumed."""
+    from tekup_envlint import init
+    from tekup_envlint.config import DEFAULT
+    from tekup_envlint.config_file import load
+    from tekup_envlint.engine import load_files
+    from tekup_envlint.report.text import printable
+    from tekup_envlint.workspace import build
+
+    root = _root_of(args.path)
+    workspace = build(root, DEFAULT, load_files(root, DEFAULT))
+    try:
+        path, detected = init.write(root, DEFAULT, workspace, args.force)
+    except FileExistsError:
+        raise UsageError(f"{root / init.FILE_NAME} exists; use --force to overwrite it") from None
+    load(root, path)  # what was written must be a valid configuration
+    out = sys.stdout
+    out.write(f"Wrote {path}.\nAssumed:\n")
+    for assumption in detected.assumptions:
+        out.write(f"  - {printable(assumption)}\n")
+    out.write("Review it, then run `tekup-envlint check` (and `tekup-envlint map` to see the connections).\n")
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace) -> int:
+    """The effective configuration and where each value came from."""
+    from tekup_envlint import effective
+    from tekup_envlint.config_file import read_table
+
+    root = _root_of(args.path)
+    config = _load_config(args, root)
+    table = read_table(Path(config.source)) if config.source else {}
+    cli = tuple(name for name in ("select", "ignore", "fail_on") if getattr(args, name, None))
+    rows = effective.entries(config, table, config.source, cli)
+    if args.format == "json":
+        import json
+
+        document = {"root": str(root), "file": config.source,
+                    "settings": [{"key": k, "value": v, "origin": o} for k, v, o in rows]}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    from tekup_envlint.init import toml_value
+    from tekup_envlint.report.text import printable
+
+    sys.stdout.write(printable(f"# effective configuration for {root}") + "\n")
+    sys.stdout.write(printable(f"# config file: {config.source or 'none (the embedded profile)'}") + "\n")
+    for key, value, origin in rows:
+        shown = "(not set)" if value is None else toml_value(value)
+        sys.stdout.write(printable(f"{key} = {shown}".ljust(56) + f"  # {origin}") + "\n")
+    return EXIT_OK
+
+
+COMMANDS = {"check": _check, "map": _map, "rules": _rules, "explain": _explain, "init": _init, "config": _config}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

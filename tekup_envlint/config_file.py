@@ -190,3 +190,9 @@ def load(start: Path, explicit: Optional[Path] = None) -> Config:
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"{explicit}: no such configuration file")
     return validate(_table(path), path)
+
+
+def read_table(path: Path) -> Dict[str, Any]:
+    """A config file's own table, keys in snake_case (nested tables too), for `config` to say
+    which values the file set."""
+    return {k: v if k in _PAIR_FIELDS else _snake(v) for k, v in _snake(_table(path)).items()}

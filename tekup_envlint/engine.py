@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tekup_envlint.catalogue import catalogue, matches, select_codes
 from tekup_envlint.config import Config
@@ -37,10 +37,32 @@ except ImportError:  # pragma: no cover - depends on the Python version
         from hashlib import sha256 as _sha256
 
 
-def fingerprint(code: str, path: str, key: Optional[str], value: Optional[str]) -> str:
-    """A finding's identity without its line, so that a baseline survives edits."""
-    digest = _sha256("\0".join((code, path, key or "", value or "")).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16]
+# The key of the fingerprint's HMAC (docs/baseline.md explains the choice): everyone who
+# compares against one baseline (teammates, CI) must use the same key, so it cannot be
+# random per machine, and it must not be stored in the baseline. The built-in key makes
+# the hash specific to this tool; a team sets TEKUP_ENVLINT_BASELINE_KEY (the CLI passes
+# it here) so that nobody without it can test guesses of a secret against the baseline.
+DEFAULT_KEY = b"tekup-envlint fingerprint v1"
+Progress = Callable[[int, int], None]  # (files read, files in all)
+
+
+def _hmac_sha256(key: bytes, message: bytes) -> str:
+    """HMAC-SHA256 (RFC 2104) on the start-up-cheap SHA-256; equal to `hmac.new(..).hexdigest()`."""
+    if len(key) > 64:
+        key = _sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = _sha256(bytes(b ^ 0x36 for b in key) + message).digest()
+    return _sha256(bytes(b ^ 0x5C for b in key) + inner).hexdigest()
+
+
+def fingerprint(code: str, path: str, key: Optional[str], value: Optional[str], secret: bytes = DEFAULT_KEY) -> str:
+    """A finding's identity without its line, so that a baseline survives edits.
+
+    A keyed hash (HMAC) of code, path, key and the offending value: the value may be a
+    secret, and an unkeyed hash of a short password can be reversed by guessing.
+    """
+    message = "\0".join((code, path, key or "", value or "")).encode("utf-8", "surrogatepass")
+    return _hmac_sha256(secret, message)[:16]
 
 
 def severity_for(code: str, default: str, config: Config) -> str:
@@ -58,8 +80,16 @@ def ignored_at(code: str, path: str, config: Config) -> bool:
     return any(matches(code, codes) and path_matches(path, (glob,)) for glob, codes in config.per_path_ignores)
 
 
-def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> List[ParsedFile]:
-    return [read(root, source, config.max_file_size) for source in discover(root, config, scope)]
+def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
+               progress: Optional[Progress] = None) -> List[ParsedFile]:
+    sources = discover(root, config, scope)
+    if progress is None:
+        return [read(root, source, config.max_file_size) for source in sources]
+    files: List[ParsedFile] = []
+    for done, source in enumerate(sources, 1):
+        files.append(read(root, source, config.max_file_size))
+        progress(done, len(sources))
+    return files
 
 
 def workspace_redactor(workspace: Workspace) -> Redactor:
@@ -93,27 +123,38 @@ def workspace_redactor(workspace: Workspace) -> Redactor:
     return Redactor((s for secrets in found.values() for s in secrets), written)
 
 
-def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor] = None) -> List[Finding]:
-    """Run the selected checks; messages are scrubbed of secrets before they leave the core."""
-    from tekup_envlint.checks import load
+def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor] = None,
+               key: bytes = DEFAULT_KEY) -> List[Finding]:
+    """Run the selected checks and apply inline suppressions (the one place they apply);
+    messages are scrubbed of secrets before they leave the core."""
+    from tekup_envlint import suppressions
+    from tekup_envlint.checks import AFTER_SUPPRESSIONS, load
 
     registry = load()
     rules = catalogue()
     scrub = (redactor or workspace_redactor(workspace)).scrub
-    findings: List[Finding] = []
-    for code in select_codes(config.select, config.ignore):
-        rule = rules[code]
-        check = registry[code]
-        for hit in check(workspace):
-            if ignored_at(code, hit.path, config):
-                continue
-            severity = severity_for(code, rule.severity, config)
-            findings.append(_finding(code, rule.category, severity, hit, scrub(hit.message)))
+    codes = select_codes(config.select, config.ignore)
+    hits: List[Tuple[str, Hit]] = [
+        (code, hit) for code in codes if code not in AFTER_SUPPRESSIONS for hit in registry[code](workspace)
+        if not ignored_at(code, hit.path, config)
+    ]
+    hits, outcome = suppressions.apply(hits, suppressions.find(workspace.files), codes)
+    for code in codes:
+        if code in AFTER_SUPPRESSIONS:
+            hits.extend(
+                (code, hit) for hit in registry[code](workspace, outcome)  # type: ignore[call-arg]
+                if not ignored_at(code, hit.path, config)
+            )
+    findings = [
+        _finding(code, rules[code].category, severity_for(code, rules[code].severity, config), hit,
+                 scrub(hit.message), key)
+        for code, hit in hits
+    ]
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return _dedupe(findings)
 
 
-def _finding(code: str, category: str, severity: str, hit: Hit, message: str) -> Finding:
+def _finding(code: str, category: str, severity: str, hit: Hit, message: str, key: bytes = DEFAULT_KEY) -> Finding:
     return Finding(
         code=code,
         category=category,
@@ -125,7 +166,7 @@ def _finding(code: str, category: str, severity: str, hit: Hit, message: str) ->
         key=hit.key,
         message=message,
         fix=hit.fix,
-        fingerprint=fingerprint(code, hit.path, hit.key, hit.value),
+        fingerprint=fingerprint(code, hit.path, hit.key, hit.value, key),
         related=hit.related,
     )
 
@@ -137,13 +178,14 @@ def _dedupe(findings: List[Finding]) -> List[Finding]:
     return list(seen.values())
 
 
-def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> Result:
+def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
+        progress: Optional[Progress] = None, key: bytes = DEFAULT_KEY) -> Result:
     """Check a monorepo (or only the apps in scope) and return the findings."""
     root = root.resolve()
-    files = load_files(root, config, scope)
+    files = load_files(root, config, scope, progress)
     workspace = build(root, config, files)
     redactor = workspace_redactor(workspace)
-    findings = run_checks(workspace, workspace.config, redactor)
+    findings = run_checks(workspace, workspace.config, redactor, key)
     return Result(root=root, workspace=workspace, findings=findings, redactor=redactor)
 
 

@@ -221,6 +221,19 @@ COMMANDS = [
     ("explain", "CRD001"),
     ("explain", "CRD002"),
     ("explain", "SYN002"),
+    # the adoption formats and commands (issue 11)
+    ("check", "--format", "concise"),
+    ("check", "--format", "sarif"),  # with a scrubbed source line as each result's snippet
+    ("check", "--format", "github"),
+    ("check", "--format", "markdown"),
+    ("check", "--format", "junit"),
+    ("check", "--statistics"),
+    ("check", "--fail-on", "info", "--format", "sarif"),
+    ("map", "--format", "mermaid"),
+    ("config",),
+    ("config", "--format", "json"),
+    ("rules", "--format", "json"),
+    ("explain", "--all"),
 ]
 
 
@@ -503,3 +516,46 @@ def test_shared_prefix_secrets_are_found_by_their_rare_part() -> None:
         scrubbed = redactor.scrub(line)
         assert secrets[i] not in scrubbed and secrets[(i + 1) % 3000] not in scrubbed
         assert len(redactor._pattern_for(line).pattern) < 4 * len(prefix) + 100  # two candidates, not 3000
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "sarif", "github", "markdown", "junit"])
+def test_no_secret_in_an_output_file(repo: Path, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"report.{fmt}"
+    done = run(("check", "--format", fmt, "-o", str(target)), repo)
+    assert done.returncode == 1, done.stderr
+    assert target.stat().st_size > 0 and leaked(target.read_bytes()) == [] and leaked(done.stderr) == []
+
+
+def test_sarif_snippets_are_there_and_scrubbed(repo: Path) -> None:
+    """Not vacuous: the SARIF results carry the source lines, with the secrets cut out."""
+    done = run(("check", "--format", "sarif"), repo)
+    results = json.loads(done.stdout)["runs"][0]["results"]
+    snippets = [r["locations"][0]["physicalLocation"]["region"].get("snippet", {}).get("text", "") for r in results]
+    assert any(s.startswith("DATABASE_URL=postgresql://") for s in snippets)
+    assert any(s.startswith("SUPABASE_SERVICE_ROLE_KEY=") for s in snippets)
+    assert leaked("\n".join(snippets).encode()) == []
+
+
+def test_the_baseline_holds_no_secret_and_no_plain_hash_of_one(repo: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    target = tmp_path / "baseline.txt"
+    done = run(("check", "--write-baseline", str(target)), repo)
+    assert done.returncode == 0, done.stderr
+    text = target.read_bytes()
+    assert leaked(text) == []
+    for secret in ALL_SECRETS.values():
+        for algorithm in ("sha1", "sha256", "md5"):
+            digest = hashlib.new(algorithm, secret.encode()).hexdigest()
+            assert digest[:16].encode() not in text and digest.encode() not in text
+
+
+def test_init_writes_no_secret(repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(repo, copy)
+    done = run(("init",), copy)
+    assert done.returncode == 0, done.stderr
+    assert leaked(done.stdout) == [] and leaked(done.stderr) == []
+    assert leaked((copy / ".tekup-envlint.toml").read_bytes()) == []

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Callable, Dict, Iterator
+from typing import Callable, Dict, Iterator, Set
 
 from tekup_envlint.models import Hit
 from tekup_envlint.workspace import Workspace
 
 Check = Callable[[Workspace], Iterator[Hit]]
 REGISTRY: Dict[str, Check] = {}
+# checks that run after inline suppressions were applied, called as check(workspace, outcome)
+AFTER_SUPPRESSIONS: Set[str] = set()
 
 
-def rule(code: str) -> Callable[[Check], Check]:
+def rule(code: str, after_suppressions: bool = False) -> Callable[[Check], Check]:
     """Register a check under its rule code."""
 
     def register(check: Check) -> Check:
         if code in REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         REGISTRY[code] = check
+        if after_suppressions:
+            AFTER_SUPPRESSIONS.add(code)
         return check
 
     return register

@@ -52,6 +52,45 @@ def _frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) -
     return source if len(source) <= 160 else source[:157] + "..."
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def errors_first(findings: Sequence[Finding]) -> List[Finding]:
+    """Files in order, and within a file errors before warnings before infos, each by line."""
+    return sorted(findings, key=lambda f: (f.path, _SEVERITY_ORDER.get(f.severity, 3)))
+
+
+def source_line(parsed: ParsedFile, line: int, scrub: Callable[[str], str]) -> Optional[str]:
+    """One line of a file for a code frame or a SARIF snippet: scrubbed, then cut to width."""
+    return _frame(_source_lines(parsed), line, scrub)
+
+
+def statistics_lines(findings: Sequence[Finding], names: Dict[str, str]) -> List[Line]:
+    """Counts by rule and by app, most first (ruff's `--statistics`)."""
+    if not findings:
+        return [[("No findings.", "bold green")]]
+    by_rule = Counter(f.code for f in findings)
+    fixable = {f.code for f in findings if f.fix is not None}
+    by_app = Counter(f.app for f in findings)
+    out: List[Line] = [[("By rule", "bold")]]
+    for code, count in sorted(by_rule.items(), key=lambda item: (-item[1], item[0])):
+        out.append([(f"{count:>6}", ""), ("  ", ""), (code, "bold"), ("  ", ""),
+                    ("[*] " if code in fixable else "    ", "green"), (names.get(code, ""), "")])
+    out.append([])
+    out.append([("By app", "bold")])
+    for app_root, count in sorted(by_app.items(), key=lambda item: (-item[1], item[0])):
+        out.append([(f"{count:>6}", ""), ("  ", ""), (app_root, "")])
+    out.append([])
+    out.append([(f"{plural(len(findings), 'finding')} in {plural(len(by_rule), 'rule')} and "
+                 f"{plural(len(by_app), 'app')}.", "bold")])
+    return out
+
+
 def check_lines(
     findings: Sequence[Finding],
     files: Dict[str, ParsedFile],
@@ -61,7 +100,7 @@ def check_lines(
     out: List[Line] = []
     current = None
     split: Dict[str, List[str]] = {}  # each file split once, not once per finding
-    for f in findings:
+    for f in errors_first(findings):
         if f.path != current:
             if current is not None:
                 out.append([])
@@ -88,13 +127,13 @@ def check_lines(
     counts = Counter(f.severity for f in findings)
     fixable = sum(1 for f in findings if f.fix is not None)
     if findings:
-        parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-        summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) in {checked} files checked."
+        parts = [plural(counts[s], s) for s in ("error", "warning", "info") if counts[s]]
+        summary = f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in {plural(checked, 'file')} checked."
         if fixable:
             summary += f" {fixable} fixable with `tekup-envlint fix`."
         out.append([(summary, "bold")])
     else:
-        out.append([(f"All checks passed ({checked} files checked).", "bold green")])
+        out.append([(f"All checks passed ({plural(checked, 'file')} checked).", "bold green")])
     return out
 
 
