@@ -240,27 +240,41 @@ def _check(args: argparse.Namespace) -> int:
             bar.close()
     findings = engine.restrict(result.findings, only) if only is not None else result.findings
     if args.write_baseline is not None:
-        from tekup_envlint import baseline
-
-        baseline.write(args.write_baseline, findings)
-        sys.stderr.write(f"tekup-envlint: wrote {len(findings)} finding{'s' if len(findings) != 1 else ''} "
-                         f"to the baseline {args.write_baseline}\n")
-        return EXIT_OK
+        return _write_baseline(args.write_baseline, findings)
     if args.baseline is not None:
-        from tekup_envlint import baseline
-
-        try:
-            findings, forgiven = baseline.new_findings(findings, baseline.load(args.baseline))
-        except baseline.BaselineError as err:
-            raise UsageError(str(err)) from None
-        if forgiven:
-            sys.stderr.write(f"tekup-envlint: {forgiven} finding{'s' if forgiven != 1 else ''} recorded in "
-                             f"{args.baseline} not shown\n")
+        findings = _new_since_baseline(args.baseline, findings)
     with _output(args) as stream:
         _write_check(args, stream, result, findings)
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if engine.failing(findings, config.fail_on) else EXIT_OK
+
+
+def _write_baseline(path: Path, findings) -> int:
+    """`--write-baseline`: record the findings and exit 0."""
+    from tekup_envlint import baseline
+    from tekup_envlint.report.text import plural
+
+    try:
+        baseline.write(path, findings)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be written ({err.strerror})") from None
+    sys.stderr.write(f"tekup-envlint: wrote {plural(len(findings), 'finding')} to the baseline {path}\n")
+    return EXIT_OK
+
+
+def _new_since_baseline(path: Path, findings):
+    """`--baseline`: only the findings the baseline does not record; says how many it hid."""
+    from tekup_envlint import baseline
+    from tekup_envlint.report.text import plural
+
+    try:
+        fresh, forgiven = baseline.new_findings(findings, baseline.load(path))
+    except baseline.BaselineError as err:
+        raise UsageError(str(err)) from None
+    if forgiven:
+        sys.stderr.write(f"tekup-envlint: {plural(forgiven, 'finding')} recorded in {path} not shown\n")
+    return fresh
 
 
 def _write_check(args: argparse.Namespace, stream: TextIO, result, findings) -> None:
