@@ -428,6 +428,11 @@ def _config(args: argparse.Namespace) -> int:
     root = _root_of(args.path)
     config = _load_config(args, root)
     table = read_table(Path(config.source)) if config.source else {}
+    if config.docker.compose_file:  # the Docker values come from that Compose service
+        from tekup_envlint.engine import load_files
+        from tekup_envlint.workspace import resolve_config
+
+        config = resolve_config(config, load_files(root, config))
     cli = tuple(name for name in ("select", "ignore", "fail_on") if getattr(args, name, None))
     rows = effective.entries(config, table, config.source, cli)
     if args.format == "json":
