@@ -39,11 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def scan_options(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json")) -> None:
-        p.add_argument("paths", nargs="*", metavar="PATH", help="a monorepo folder, or files of it (pre-commit)")
-        p.add_argument("--format", "--output-format", dest="format", choices=formats, default="text")
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="a monorepo, a folder in one, or files of one (pre-commit); default: the repository here")
+        p.add_argument("--format", "--output-format", dest="format", choices=formats, default="text",
+                       metavar="FORMAT", help=f"{', '.join(formats)} (default: text)")
         p.add_argument("--config", type=Path, help="use this config file instead of searching for one")
         p.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
-        p.add_argument("-o", "--output-file", type=Path, help="write the report to this file instead of stdout")
+        p.add_argument("-o", "--output-file", type=Path, metavar="FILE",
+                       help="write the report to this file instead of stdout")
 
     check = sub.add_parser("check", help="lint the configuration and report findings")
     scan_options(check, CHECK_FORMATS)

@@ -42,6 +42,9 @@ def test_sarif_validates_against_the_official_schema(demo_json) -> None:
     hyb = next(r for r in rules if r["id"] == "HYB001")
     assert hyb["name"] == "hybrid-database" and "## Why is this bad?" in hyb["help"]["markdown"]
     assert hyb["defaultConfiguration"]["level"] == "error"
+    crd = next(r for r in rules if r["id"] == "CRD001")
+    assert "security" in crd["properties"]["tags"] and crd["properties"]["security-severity"] == "8.0"
+    assert "security" not in hyb["properties"]["tags"]
     assert len(run["results"]) == len(demo_json)
     first = run["results"][0]
     assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
