@@ -411,7 +411,7 @@ def _init(args: argparse.Namespace) -> int:
     root = _root_of(args.path)
     workspace = build(root, DEFAULT, load_files(root, DEFAULT))
     try:
-        path, detected = init.write(root, DEFAULT, workspace, args.force)
+        path, detected = init.write(root, workspace, args.force)
     except FileExistsError:
         raise UsageError(f"{root / init.FILE_NAME} exists; use --force to overwrite it") from None
     load(root, path)  # what was written must be a valid configuration

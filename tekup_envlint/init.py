@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Tuple
 
-from tekup_envlint.config import DEFAULT, Config
+from tekup_envlint.config import DEFAULT
 from tekup_envlint.report.text import plural
 from tekup_envlint.workspace import Workspace
 
@@ -166,7 +166,7 @@ def _top_level(workspace: Workspace, conns, archived: List[str], say) -> List[st
     return lines
 
 
-def write(root: Path, config: Config, workspace: Workspace, force: bool) -> Tuple[Path, Detected]:
+def write(root: Path, workspace: Workspace, force: bool) -> Tuple[Path, Detected]:
     """Write the detected configuration to `.tekup-envlint.toml` at the root."""
     target = root / FILE_NAME
     if target.exists() and not force:
