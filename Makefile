@@ -20,7 +20,7 @@ $(BIN)/tekup-envlint: pyproject.toml
 
 demo: $(BIN)/tekup-envlint  ## run the linter on the embedded demo workspace
 	@$(BIN)/tekup-envlint check examples/tekup-workspace; status=$$?; \
-	if [ $$status -eq 1 ]; then echo "(check exited 1: it found the findings above, as intended for this demo)"; \
+	if [ $$status -eq 1 ]; then echo "(check exited 1, which means findings: the demo workspace has them on purpose)"; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 	$(BIN)/tekup-envlint map examples/tekup-workspace
 

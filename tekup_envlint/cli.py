@@ -39,11 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def scan_options(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json")) -> None:
-        p.add_argument("paths", nargs="*", metavar="PATH", help="a monorepo folder, or files of it (pre-commit)")
-        p.add_argument("--format", "--output-format", dest="format", choices=formats, default="text")
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="a monorepo, a folder in one, or files of one (pre-commit); default: the repository here")
+        p.add_argument("--format", "--output-format", dest="format", choices=formats, default="text",
+                       metavar="FORMAT", help=f"{', '.join(formats)} (default: text)")
         p.add_argument("--config", type=Path, help="use this config file instead of searching for one")
         p.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
-        p.add_argument("-o", "--output-file", type=Path, help="write the report to this file instead of stdout")
+        p.add_argument("-o", "--output-file", type=Path, metavar="FILE",
+                       help="write the report to this file instead of stdout")
 
     check = sub.add_parser("check", help="lint the configuration and report findings")
     scan_options(check, CHECK_FORMATS)
@@ -250,27 +253,41 @@ def _check(args: argparse.Namespace) -> int:
             bar.close()
     findings = engine.restrict(result.findings, only) if only is not None else result.findings
     if args.write_baseline is not None:
-        from tekup_envlint import baseline
-
-        baseline.write(args.write_baseline, findings)
-        sys.stderr.write(f"tekup-envlint: wrote {len(findings)} finding{'s' if len(findings) != 1 else ''} "
-                         f"to the baseline {args.write_baseline}\n")
-        return EXIT_OK
+        return _write_baseline(args.write_baseline, findings)
     if args.baseline is not None:
-        from tekup_envlint import baseline
-
-        try:
-            findings, forgiven = baseline.new_findings(findings, baseline.load(args.baseline))
-        except baseline.BaselineError as err:
-            raise UsageError(str(err)) from None
-        if forgiven:
-            sys.stderr.write(f"tekup-envlint: {forgiven} finding{'s' if forgiven != 1 else ''} recorded in "
-                             f"{args.baseline} not shown\n")
+        findings = _new_since_baseline(args.baseline, findings)
     with _output(args) as stream:
         _write_check(args, stream, result, findings)
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if engine.failing(findings, config.fail_on) else EXIT_OK
+
+
+def _write_baseline(path: Path, findings) -> int:
+    """`--write-baseline`: record the findings and exit 0."""
+    from tekup_envlint import baseline
+    from tekup_envlint.report.text import plural
+
+    try:
+        baseline.write(path, findings)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be written ({err.strerror})") from None
+    sys.stderr.write(f"tekup-envlint: wrote {plural(len(findings), 'finding')} to the baseline {path}\n")
+    return EXIT_OK
+
+
+def _new_since_baseline(path: Path, findings):
+    """`--baseline`: only the findings the baseline does not record; says how many it hid."""
+    from tekup_envlint import baseline
+    from tekup_envlint.report.text import plural
+
+    try:
+        fresh, forgiven = baseline.new_findings(findings, baseline.load(path))
+    except baseline.BaselineError as err:
+        raise UsageError(str(err)) from None
+    if forgiven:
+        sys.stderr.write(f"tekup-envlint: {plural(forgiven, 'finding')} recorded in {path} not shown\n")
+    return fresh
 
 
 def _write_check(args: argparse.Namespace, stream: TextIO, result, findings) -> None:
@@ -405,7 +422,7 @@ def _init(args: argparse.Namespace) -> int:
     root = _root_of(args.path)
     workspace = build(root, DEFAULT, load_files(root, DEFAULT))
     try:
-        path, detected = init.write(root, DEFAULT, workspace, args.force)
+        path, detected = init.write(root, workspace, args.force)
     except FileExistsError:
         raise UsageError(f"{root / init.FILE_NAME} exists; use --force to overwrite it") from None
     load(root, path)  # what was written must be a valid configuration
@@ -425,6 +442,11 @@ def _config(args: argparse.Namespace) -> int:
     root = _root_of(args.path)
     config = _load_config(args, root)
     table = read_table(Path(config.source)) if config.source else {}
+    if config.docker.compose_file:  # the Docker values come from that Compose service
+        from tekup_envlint.engine import load_files
+        from tekup_envlint.workspace import resolve_config
+
+        config = resolve_config(config, load_files(root, config))
     cli = tuple(name for name in ("select", "ignore", "fail_on") if getattr(args, name, None))
     rows = effective.entries(config, table, config.source, cli)
     if args.format == "json":

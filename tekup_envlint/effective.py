@@ -14,6 +14,7 @@ from tekup_envlint.config import Config
 PROFILE = "embedded profile"
 COMMAND_LINE = "command line"
 _PAIRS = ("app_schemas", "severity", "environments")
+_FROM_COMPOSE = ("user", "database", "port", "image")  # what `docker.compose-file` provides
 
 
 def _kebab(name: str) -> str:
@@ -21,7 +22,10 @@ def _kebab(name: str) -> str:
 
 
 def entries(config: Config, table: Dict[str, Any], file: Optional[str], cli: Tuple[str, ...]) -> List[Tuple[str, Any, str]]:
-    """(dotted key, value, origin) for every setting; `table` is the file's own table."""
+    """(dotted key, value, origin) for every setting; `table` is the file's own table.
+
+    `config` is the resolved one: with `docker.compose-file` set, the Docker values are the
+    ones read from that Compose service."""
     from_file = f"file {file}"
     out: List[Tuple[str, Any, str]] = []
     for f in dataclasses.fields(Config):
@@ -33,8 +37,11 @@ def entries(config: Config, table: Dict[str, Any], file: Optional[str], cli: Tup
             out.append((key, _plain(value), COMMAND_LINE))
         elif dataclasses.is_dataclass(value):
             nested = table.get(f.name) if isinstance(table.get(f.name), dict) else {}
+            compose = getattr(value, "compose_file", None)
             for sub in dataclasses.fields(value):
                 origin = from_file if sub.name in nested else PROFILE
+                if compose and sub.name in _FROM_COMPOSE:  # `workspace.resolve_config` read them
+                    origin = f"Compose file {compose}"
                 out.append((f"{key}.{_kebab(sub.name)}", getattr(value, sub.name), origin))
         elif f.name in _PAIRS:
             nested = table.get(f.name) if isinstance(table.get(f.name), dict) else {}

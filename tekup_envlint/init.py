@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Tuple
 
-from tekup_envlint.config import DEFAULT, Config
+from tekup_envlint.config import DEFAULT
 from tekup_envlint.report.text import plural
 from tekup_envlint.workspace import Workspace
 
@@ -152,9 +152,10 @@ def _top_level(workspace: Workspace, conns, archived: List[str], say) -> List[st
             else "no schemas found: schema checks have nothing declared to compare with")
         lines.append(f"schemas = {toml_value(used)}   # the `?schema=` values found in connection strings")
     apps = [a for a in workspace.apps if a != "." and _outside(a, archived)]
-    say(f"{len(apps)} apps, each the nearest folder with a package manifest: "
-        + (", ".join(apps[:8]) + (", ..." if len(apps) > 8 else "") if apps else "none (the root is one app)"))
-    lines.append(f"# apps found ({len(apps)}), by the nearest package manifest (package.json, pyproject.toml, ...):")
+    root_note = " (files outside them belong to the root, itself an app)" if "." in workspace.apps else ""
+    say(f"{plural(len(apps), 'app')} with configuration files, each the nearest folder with a package manifest"
+        + (": " + ", ".join(apps[:8]) + (", ..." if len(apps) > 8 else "") if apps else "") + root_note)
+    lines.append(f"# apps with configuration files ({len(apps)}), each the nearest folder with a package manifest:")
     for app_root in apps[:50]:
         lines.append(f"#   {app_root}")
     lines.append("# app-roots = [\"apps/*\"]   # set globs only if an app has no manifest of its own")
@@ -165,7 +166,7 @@ def _top_level(workspace: Workspace, conns, archived: List[str], say) -> List[st
     return lines
 
 
-def write(root: Path, config: Config, workspace: Workspace, force: bool) -> Tuple[Path, Detected]:
+def write(root: Path, workspace: Workspace, force: bool) -> Tuple[Path, Detected]:
     """Write the detected configuration to `.tekup-envlint.toml` at the root."""
     target = root / FILE_NAME
     if target.exists() and not force:

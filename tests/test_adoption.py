@@ -159,6 +159,18 @@ def test_config_says_where_each_value_came_from(tmp_path: Path) -> None:
     assert code == 0 and any(line.startswith("docker.port = 5433") and line.endswith(source) for line in out.splitlines())
 
 
+def test_config_shows_the_docker_values_read_from_compose(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {
+        ".tekup-envlint.toml": '[docker]\ncompose-file = "infra/db.yml"\n',
+        "infra/db.yml": "services:\n  pg:\n    image: postgres:16\n    ports: ['5433:5432']\n"
+                        "    environment:\n      POSTGRES_USER: app\n      POSTGRES_DB: appdb\n",
+    })
+    rows = {r["key"]: (r["value"], r["origin"]) for r in json.loads(cli("config", str(root), "--format", "json")[1])["settings"]}
+    assert rows["docker.user"] == ("app", "Compose file infra/db.yml")
+    assert rows["docker.port"] == (5433, "Compose file infra/db.yml")
+    assert rows["docker.host"] == ("localhost", "embedded profile")
+
+
 def test_config_without_a_file_is_the_profile(tmp_path: Path) -> None:
     code, out, _ = cli("config", str(tmp_path))
     assert code == 0 and "config file: none (the embedded profile)" in out

@@ -43,6 +43,9 @@ def test_sarif_validates_against_the_official_schema(demo_json) -> None:
     hyb = next(r for r in rules if r["id"] == "HYB001")
     assert hyb["name"] == "hybrid-database" and "## Why is this bad?" in hyb["help"]["markdown"]
     assert hyb["defaultConfiguration"]["level"] == "error"
+    crd = next(r for r in rules if r["id"] == "CRD001")
+    assert "security" in crd["properties"]["tags"] and crd["properties"]["security-severity"] == "8.0"
+    assert "security" not in hyb["properties"]["tags"]
     assert len(run["results"]) == len(demo_json)
     first = run["results"][0]
     assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
@@ -183,3 +186,15 @@ def test_rules_as_json_and_explain_all() -> None:
     assert code == 0 and out.count("## Why is this bad?") == len(catalogue())
     assert "# unused-suppression (SUP001)" in out
     assert cli("explain")[0] == 2 and cli("explain", "HYB001", "--all")[0] == 2
+
+
+def test_markdown_is_cut_to_a_comment_size_and_escapes_cells() -> None:
+    from tekup_envlint.models import Finding
+    from tekup_envlint.report.markdown import MAX_ROWS, markdown
+
+    findings = [Finding("DRF003", "drift", "warning", f"apps/a|{n}/.env", n + 1, 1, "apps/a", "K",
+                        "a <b>pipe</b> | and `tick`") for n in range(MAX_ROWS + 50)]
+    out = markdown(findings, {"DRF003": "duplicate-key"}, 3, "flowchart LR\n")
+    assert "… and 50 more" in out and out.count("| :warning: |") == MAX_ROWS
+    assert "<b>" not in out and "apps/a\\|0/.env" in out and "a &lt;b&gt;pipe&lt;/b&gt; \\| and 'tick'" in out
+    assert len(out) < 65536

@@ -54,5 +54,5 @@ def test_a_venv_of_another_python_is_recreated(tmp_path: Path) -> None:
 def test_demo_ends_cleanly_and_says_what_exit_1_means(tmp_path: Path) -> None:
     done = make(sandbox(tmp_path, BASE_PYTHON), "demo")
     assert done.returncode == 0, done.stderr
-    assert "Found 3 findings." in done.stdout and "exited 1" in done.stdout and "the map" in done.stdout
+    assert "Found 3 findings." in done.stdout and "exited 1, which means findings" in done.stdout and "the map" in done.stdout
     assert "Error" not in done.stdout + done.stderr and "ignored" not in done.stdout + done.stderr

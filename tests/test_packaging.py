@@ -46,3 +46,12 @@ def test_readme_configuration_example_is_valid(tmp_path) -> None:
     config = load(tmp_path)
     assert config.strategy == "supabase" and config.primary.ref == "oaevagdgrasfppbrxbey"
     assert ("SYN006", "info") in config.severity
+
+
+def test_licence_is_an_spdx_expression() -> None:
+    """A `license = { text = ... }` table makes setuptools warn three times on every install."""
+    from tekup_envlint.catalogue import load_toml
+
+    pyproject = load_toml(ROOT / "pyproject.toml")
+    assert pyproject["project"]["license"] == "MIT"
+    assert any(r.replace(" ", "").startswith("setuptools>=77") for r in pyproject["build-system"]["requires"])

@@ -20,6 +20,7 @@ from tekup_envlint.report.text import source_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}  # GitHub: high, medium, low
 INFORMATION_URI = "https://github.com/TekupDK/tekup-envlint"
 
 
@@ -32,8 +33,16 @@ def _rule(rule: Rule) -> Dict[str, Any]:
         "fullDescription": {"text": rule.why},
         "help": {"text": page, "markdown": page},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {"tags": [rule.category], "category": rule.category},
+        "properties": _properties(rule),
     }
+
+
+def _properties(rule: Rule) -> Dict[str, Any]:
+    """Tags for code scanning; a credentials rule is a security alert with a severity score."""
+    if rule.category != "credentials":
+        return {"tags": [rule.category], "category": rule.category}
+    return {"tags": [rule.category, "security"], "category": rule.category,
+            "security-severity": SECURITY_SEVERITY[rule.severity]}
 
 
 def _uri(path: str) -> str:
