@@ -47,9 +47,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", action="append", help="skip these rule codes or prefixes (comma-separated)")
     check.add_argument("--fail-on", choices=("info", "warning", "error"), help="lowest severity that exits 1")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--live", action="store_true",
+                       help="also connect (read-only) to the databases the configuration names (LIV rules)")
 
     mapping = sub.add_parser("map", help="show which database each app's configuration points at")
     scan_options(mapping)
+
+    survey = sub.add_parser("survey", help="connect read-only and report what a database holds")
+    survey.add_argument("dsn", nargs="?", metavar="DSN", help="a PostgreSQL URI (default: $DATABASE_URL)")
+    survey.add_argument("--env", metavar="VAR", help="read the DSN from this environment variable")
+    survey.add_argument("--app", help="survey the databases the env files of this app name")
+    survey.add_argument("--target", choices=SURVEY_PROVIDERS, help="survey the databases of this provider")
+    survey.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                        help="tables of A beside B, each a DSN, a provider or an env var name")
+    survey.add_argument("--exact", action="store_true", help="count rows instead of estimating them")
+    survey.add_argument("--all-schemas", action="store_true", help="also show schemas the platform manages")
+    survey.add_argument("--root", type=Path, help="the monorepo, for --app and --target (default: found from here)")
+    survey.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    survey.add_argument("--config", type=Path, help="use this config file instead of searching for one")
+    survey.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="show the documentation of one rule")
@@ -141,7 +157,9 @@ def _check(args: argparse.Namespace) -> int:
     root, folders, only = resolve_scope(args.paths)
     config = _load_config(args, root)
     scope = _scope(root, folders, only, config)
-    result = engine.run(root, config, scope)
+    if args.live:
+        _need_live()
+    result = engine.run(root, config, scope, live=args.live)
     findings = engine.restrict(result.findings, only) if only is not None else result.findings
     files = {f.source.path: f for f in result.workspace.files}
     if args.format == "json":
@@ -180,6 +198,118 @@ def _map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SURVEY_PROVIDERS = ("supabase", "docker", "legacy-vault", "other")
+
+
+def _need_live() -> None:
+    from tekup_envlint.live import INSTALL_HINT, available
+
+    if not available():
+        raise UsageError(INSTALL_HINT)
+
+
+def _survey_root(args: argparse.Namespace) -> Path:
+    return args.root.resolve() if args.root else resolve_scope([])[0]
+
+
+def _endpoints_of(spec: str, args: argparse.Namespace, config, workspace) -> list:
+    """A DSN, a provider of the workspace, or the name of an environment variable holding a DSN."""
+    from tekup_envlint.endpoints import from_dsn, pick
+
+    if spec in SURVEY_PROVIDERS:
+        found = pick(workspace(), provider=spec)
+        if not found:
+            raise UsageError(f"the configuration names no reachable {spec} database")
+        return found
+    text = spec if "://" in spec else os.environ.get(spec)
+    if text is None:
+        raise UsageError(f"{spec} is neither a DSN, a provider ({', '.join(SURVEY_PROVIDERS)}) nor a set environment variable")
+    endpoint = from_dsn(text, config=config)
+    if endpoint is None:
+        raise UsageError(f"{'the DSN' if '://' in spec else spec} is not a PostgreSQL URI with a known host")
+    return [endpoint]
+
+
+def _survey(args: argparse.Namespace) -> int:
+    _need_live()
+    from tekup_envlint import live
+    from tekup_envlint.report import survey as report
+
+    root = _survey_root(args)
+    config = _load_config(args, root)
+    built = []
+
+    def workspace():
+        if not built:
+            from tekup_envlint import engine
+            from tekup_envlint.workspace import build
+
+            built.append(build(root, config, engine.load_files(root, config)))
+        return built[0]
+
+    if args.compare:
+        return _compare(args, config, workspace)
+    if args.app or args.target:
+        from tekup_envlint.endpoints import pick
+
+        try:
+            targets = pick(workspace(), app=args.app, provider=args.target)
+        except LookupError as err:
+            raise UsageError(str(err)) from None
+        if not targets:
+            raise UsageError("the configuration names no reachable database there (placeholders, "
+                             "unresolved hosts and Compose service names are not tried)")
+        expected = list(config.schemas) + sorted(workspace().declared_schemas() - set(config.schemas))
+    else:
+        spec = args.dsn or args.env or "DATABASE_URL"
+        if not args.dsn and not os.environ.get(spec):
+            raise UsageError(f"no DSN given and ${spec} is not set; pass a DSN, --env VAR, --app or --target")
+        targets = _endpoints_of(spec, args, config, workspace)
+        expected = list(config.schemas)
+    outcomes = live.reach_all(targets, exact=args.exact)
+    views = [report.view(outcomes[t], expected, args.all_schemas) for t in targets]
+    if args.format == "json":
+        sys.stdout.write(report.survey_json(views))
+    elif args.format == "markdown":
+        import datetime
+
+        sys.stdout.write(report.survey_markdown(views, datetime.date.today().isoformat()))
+    else:
+        sys.stdout.write(report.survey_text(views, _color(args)))
+    from tekup_envlint.survey import Unreachable
+
+    return EXIT_FINDINGS if any(isinstance(o, Unreachable) for o in outcomes.values()) else EXIT_OK
+
+
+def _compare(args: argparse.Namespace, config, workspace) -> int:
+    from tekup_envlint import live
+    from tekup_envlint.report import survey as report
+    from tekup_envlint.survey import Unreachable, compare, migration_complete
+
+    sides = []
+    for name, spec in zip("AB", args.compare):
+        found = _endpoints_of(spec, args, config, workspace)
+        if len(found) > 1:
+            raise UsageError(f"{name} ({spec}) names {len(found)} databases: "
+                             f"{'; '.join(e.label for e in found)}; pass one DSN instead")
+        sides.append(found[0])
+    a, b = (live.reach(e, exact=True) for e in sides)
+    for name, outcome in zip("AB", (a, b)):
+        if isinstance(outcome, Unreachable):
+            sys.stderr.write(f"tekup-envlint: {name}: {outcome.label} cannot be reached ({outcome.reason}): {outcome.detail}\n")
+            return EXIT_FINDINGS
+    rows = compare(a, b)
+    if args.format == "json":
+        sys.stdout.write(report.compare_json(a, b, rows))
+    elif args.format == "markdown":
+        import datetime
+
+        sys.stdout.write(report.compare_markdown(a, b, rows, datetime.date.today().isoformat()))
+    else:
+        sys.stdout.write(report.compare_text(a, b, rows, _color(args)))
+    return EXIT_OK if migration_complete(rows) else EXIT_FINDINGS
+
+
 def _rules(args: argparse.Namespace) -> int:
     from tekup_envlint.catalogue import catalogue
 
@@ -200,7 +330,7 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "map": _map, "rules": _rules, "explain": _explain}
+COMMANDS = {"check": _check, "map": _map, "survey": _survey, "rules": _rules, "explain": _explain}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
