@@ -257,7 +257,8 @@ def _survey(args: argparse.Namespace) -> int:
         except LookupError as err:
             raise UsageError(str(err)) from None
         if not targets:
-            raise UsageError("the configuration names no reachable database there (placeholders, "
+            what = " ".join(filter(None, [args.target, "database", args.app and f"in app {args.app}"]))
+            raise UsageError(f"the configuration names no reachable {what} (placeholders, "
                              "unresolved hosts and Compose service names are not tried)")
         expected = list(config.schemas) + sorted(workspace().declared_schemas() - set(config.schemas))
     else:

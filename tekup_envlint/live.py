@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional, Sequence, Tuple
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from tekup_envlint.endpoints import Endpoint
 from tekup_envlint.redact import Redactor
@@ -80,22 +81,37 @@ def reach(endpoint: Endpoint, exact: bool = False, connect_timeout: int = CONNEC
     for anything the server or the network does (LiveUnavailable without psycopg)."""
     psycopg = _psycopg()
     try:
-        conn = psycopg.connect(
-            autocommit=False, prepare_threshold=None, connect_timeout=max(2, connect_timeout),
-            **endpoint.conninfo(),
-        )
+        conn = connect(endpoint, connect_timeout)
     except psycopg.Error as err:
         detail = _detail(err, endpoint)
         return Unreachable(endpoint.label, reason_of(detail), detail)
     try:
-        with conn:
-            conn.read_only = True
-            with conn.transaction():
-                conn.execute(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}s'")
-                return _snapshot(conn, endpoint.label, exact)
+        with session(conn) as cursor:
+            return _snapshot(cursor, endpoint.label, exact)
     except psycopg.Error as err:
         detail = _detail(err, endpoint)
         return Unreachable(endpoint.label, "timeout" if "statement timeout" in detail else "error", detail)
+
+
+def connect(endpoint: Endpoint, connect_timeout: int = CONNECT_TIMEOUT) -> Any:
+    """A psycopg connection with no prepared statements (poolers in transaction mode)."""
+    return _psycopg().connect(
+        autocommit=False, prepare_threshold=None, connect_timeout=max(2, connect_timeout),
+        **endpoint.conninfo(),
+    )
+
+
+@contextmanager
+def session(conn: Any) -> Iterator[Any]:
+    """The one read-only transaction a survey runs in, with its statement timeout; the
+    connection is closed afterwards (and nothing is ever committed: the transaction is
+    rolled back)."""
+    with conn:
+        conn.read_only = True
+        tx = conn.transaction(force_rollback=True)
+        with tx:
+            conn.execute(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}s'")
+            yield conn
 
 
 def reach_all(endpoints: Sequence[Endpoint], exact: bool = False) -> Dict[Endpoint, Outcome]:
