@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("dsn", nargs="?", metavar="DSN", help="a PostgreSQL URI (default: $DATABASE_URL)")
     survey.add_argument("--env", metavar="VAR", help="read the DSN from this environment variable")
     survey.add_argument("--app", help="survey the databases the env files of this app name")
-    survey.add_argument("--target", choices=SURVEY_PROVIDERS, help="survey the databases of this provider")
+    survey.add_argument("--target", choices=("supabase", "docker", "legacy-vault", "other"),
+                        help="survey the databases of this provider")
     survey.add_argument("--compare", nargs=2, metavar=("A", "B"),
                         help="tables of A beside B, each a DSN, a provider or an env var name")
     survey.add_argument("--exact", action="store_true", help="count rows instead of estimating them")
@@ -198,9 +199,6 @@ def _map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-SURVEY_PROVIDERS = ("supabase", "docker", "legacy-vault", "other")
-
-
 def _need_live() -> None:
     from tekup_envlint.live import INSTALL_HINT, available
 
@@ -210,24 +208,6 @@ def _need_live() -> None:
 
 def _survey_root(args: argparse.Namespace) -> Path:
     return args.root.resolve() if args.root else resolve_scope([])[0]
-
-
-def _endpoints_of(spec: str, args: argparse.Namespace, config, workspace) -> list:
-    """A DSN, a provider of the workspace, or the name of an environment variable holding a DSN."""
-    from tekup_envlint.endpoints import from_dsn, pick
-
-    if spec in SURVEY_PROVIDERS:
-        found = pick(workspace(), provider=spec)
-        if not found:
-            raise UsageError(f"the configuration names no reachable {spec} database")
-        return found
-    text = spec if "://" in spec else os.environ.get(spec)
-    if text is None:
-        raise UsageError(f"{spec} is neither a DSN, a provider ({', '.join(SURVEY_PROVIDERS)}) nor a set environment variable")
-    endpoint = from_dsn(text, config=config)
-    if endpoint is None:
-        raise UsageError(f"{'the DSN' if '://' in spec else spec} is not a PostgreSQL URI with a known host")
-    return [endpoint]
 
 
 def _survey(args: argparse.Namespace) -> int:
@@ -247,11 +227,15 @@ def _survey(args: argparse.Namespace) -> int:
             built.append(build(root, config, engine.load_files(root, config)))
         return built[0]
 
-    if args.compare:
-        return _compare(args, config, workspace)
-    if args.app or args.target:
-        from tekup_envlint.endpoints import pick
+    from tekup_envlint.endpoints import from_spec, pick
 
+    if args.compare:
+        try:
+            sides = [from_spec(spec, workspace, config) for spec in args.compare]
+        except LookupError as err:
+            raise UsageError(str(err)) from None
+        return _compare(args, sides)
+    if args.app or args.target:
         try:
             targets = pick(workspace(), app=args.app, provider=args.target)
         except LookupError as err:
@@ -265,7 +249,10 @@ def _survey(args: argparse.Namespace) -> int:
         spec = args.dsn or args.env or "DATABASE_URL"
         if not args.dsn and not os.environ.get(spec):
             raise UsageError(f"no DSN given and ${spec} is not set; pass a DSN, --env VAR, --app or --target")
-        targets = _endpoints_of(spec, args, config, workspace)
+        try:
+            targets = from_spec(spec, workspace, config)
+        except LookupError as err:
+            raise UsageError(str(err)) from None
         expected = list(config.schemas)
     outcomes = live.reach_all(targets, exact=args.exact)
     views = [report.view(outcomes[t], expected, args.all_schemas) for t in targets]
@@ -282,22 +269,21 @@ def _survey(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(isinstance(o, Unreachable) for o in outcomes.values()) else EXIT_OK
 
 
-def _compare(args: argparse.Namespace, config, workspace) -> int:
+def _compare(args: argparse.Namespace, sides: list) -> int:
     from tekup_envlint import live
     from tekup_envlint.report import survey as report
     from tekup_envlint.survey import Unreachable, compare, migration_complete
 
-    sides = []
-    for name, spec in zip("AB", args.compare):
-        found = _endpoints_of(spec, args, config, workspace)
+    for name, spec, found in zip("AB", args.compare, sides):
         if len(found) > 1:
             raise UsageError(f"{name} ({spec}) names {len(found)} databases: "
                              f"{'; '.join(e.label for e in found)}; pass one DSN instead")
-        sides.append(found[0])
-    a, b = (live.reach(e, exact=True) for e in sides)
+    a, b = (live.reach(found[0], exact=True) for found in sides)
     for name, outcome in zip("AB", (a, b)):
         if isinstance(outcome, Unreachable):
-            sys.stderr.write(f"tekup-envlint: {name}: {outcome.label} cannot be reached ({outcome.reason}): {outcome.detail}\n")
+            sys.stderr.write(
+                f"tekup-envlint: {name}: {outcome.label} cannot be reached ({outcome.reason}): {outcome.detail}\n"
+            )
             return EXIT_FINDINGS
     rows = compare(a, b)
     if args.format == "json":

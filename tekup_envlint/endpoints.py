@@ -7,27 +7,28 @@ rides along but is not part of the identity, never printed, and never in a label
 
 `${VAR}` references are resolved as the app would see them: the process environment
 first (dotenv never overrides it), then the env files of the app, then those of the
-repository root. An unresolved password is left to libpq (PGPASSWORD, ~/.pgpass); an
-unresolved host, port, user or database makes the endpoint unknown.
+repository root. An unresolved or placeholder password is left to libpq (PGPASSWORD,
+~/.pgpass); an unresolved host, port, user or database makes the endpoint unknown.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 if TYPE_CHECKING:
     from tekup_envlint.survey import Outcome
 
 from tekup_envlint import dsn as _dsn
-from tekup_envlint.classify import classify, is_local_host
+from tekup_envlint.classify import classify, is_local_host, is_placeholder
 from tekup_envlint.models import ParsedFile, PrismaDatasource, Span, Target
 from tekup_envlint.workspace import PROVIDER_OF_KIND, App, Connection, Workspace, describe
 
 # Kinds whose host is known and real; placeholders and unresolved references are not reached.
 REACHABLE_KINDS = ("supabase", "legacy-vault", "supabase-local", "docker", "other")
 SUPABASE_KINDS = ("supabase", "legacy-vault")
+PROVIDERS = ("supabase", "docker", "legacy-vault", "other")  # what `survey --target` takes
 # Query parameters libpq understands and that change how or where it connects; Prisma's own
 # (`schema`, `pgbouncer`, `connection_limit`, ...) are dropped: libpq rejects them.
 LIBPQ_PARAMS = frozenset({
@@ -95,11 +96,14 @@ def from_dsn(text: str, lookup: Lookup = os.environ.get, config=None) -> Optiona
     target = classify("DATABASE_URL", text, config)
     if target is None or target.kind not in REACHABLE_KINDS:
         return None
-    parts = [interpolate(p, lookup) for p in (",".join(parsed.hosts), ",".join(parsed.ports), parsed.user or "", parsed.database or "")]
+    written = (",".join(parsed.hosts), ",".join(parsed.ports), parsed.user or "", parsed.database or "")
+    parts = [interpolate(p, lookup) for p in written]
     if any(p is None for p in parts):
         return None
     hosts, ports, user, database = (p or "" for p in parts)
     password = interpolate(parsed.password, lookup) if parsed.password is not None else None
+    if password is not None and is_placeholder(password):  # `[YOUR-PASSWORD]`: not a password to send
+        password = None
     params: List[Tuple[str, str]] = []
     for key, value in parsed.params:
         if key in LIBPQ_PARAMS:
@@ -250,35 +254,55 @@ class Resolver:
 
     def endpoints(self) -> List[Endpoint]:
         """Every distinct endpoint, each with the first password the configuration gives it."""
-        found: Dict[Endpoint, Endpoint] = {}
-        for _, endpoint in self.uses():
-            known = found.get(endpoint)
-            if known is None or (known.password is None and endpoint.password is not None):
-                found.pop(endpoint, None)
-                found[endpoint] = endpoint
-        return sorted(found, key=lambda e: e.label)
+        return distinct(endpoint for _, endpoint in self.uses())
+
+
+def distinct(endpoints: Iterable[Endpoint]) -> List[Endpoint]:
+    """Each database once, with the first password the configuration gives it, by label."""
+    found: Dict[Endpoint, Endpoint] = {}
+    for endpoint in endpoints:
+        known = found.get(endpoint)
+        if known is None or (known.password is None and endpoint.password is not None):
+            found.pop(endpoint, None)
+            found[endpoint] = endpoint
+    return sorted(found, key=lambda e: e.label)
 
 
 def pick(ws: Workspace, app: Optional[str] = None, provider: Optional[str] = None) -> List[Endpoint]:
-    """The distinct endpoints the env files name: of one app (its folder, or the folder's
-    last part: `tekup-billy`) and/or one provider (supabase, docker, legacy-vault, other)."""
-    chosen = Resolver(ws).endpoints() if app is None else []
+    """The distinct endpoints the configuration names: of one app (its folder, or the
+    folder's last part: `tekup-billy`) and/or one provider (supabase, docker, legacy-vault,
+    other). LookupError when no app has that name."""
+    roots = None
     if app is not None:
-        roots = [r for r in ws.apps if r == app.strip("/") or r.rsplit("/", 1)[-1] == app.strip("/")]
+        wanted = app.strip("/")
+        roots = {r for r in ws.apps if r == wanted or r.rsplit("/", 1)[-1] == wanted}
         if not roots:
             raise LookupError(f"no app {app!r} (apps: {', '.join(r for r in ws.apps if r != '.') or 'none'})")
-        resolver = Resolver(ws)
-        found: Dict[Endpoint, Endpoint] = {}
-        for root in roots:
-            for conn in ws.apps[root].connections:
-                endpoint = resolver.of_connection(ws.apps[root], conn)
-                if endpoint is not None and (endpoint not in found or found[endpoint].password is None):
-                    found.pop(endpoint, None)
-                    found[endpoint] = endpoint
-        chosen = list(found)
-    if provider is not None:
-        chosen = [e for e in chosen if PROVIDER_OF_KIND.get(e.kind) == provider]
-    return chosen
+    return distinct(
+        endpoint for use, endpoint in Resolver(ws).uses()
+        if (roots is None or use.app in roots) and (provider is None or PROVIDER_OF_KIND.get(endpoint.kind) == provider)
+    )
+
+
+def from_spec(spec: str, workspace: Callable[[], Workspace], config=None,
+              environ: Mapping[str, str] = os.environ) -> List[Endpoint]:
+    """What a user names on the command line: a DSN, a provider of the workspace
+    (`supabase`, `docker`, ...), or the name of an environment variable holding a DSN.
+    LookupError, with what to do, when it names nothing reachable."""
+    if spec in PROVIDERS:
+        found = pick(workspace(), provider=spec)
+        if not found:
+            raise LookupError(f"the configuration names no reachable {spec} database")
+        return found
+    text = spec if "://" in spec else environ.get(spec)
+    if text is None:
+        raise LookupError(
+            f"{spec} is neither a DSN, a provider ({', '.join(PROVIDERS)}) nor a set environment variable"
+        )
+    endpoint = from_dsn(text, environ.get, config)
+    if endpoint is None:
+        raise LookupError(f"{'the DSN' if '://' in spec else spec} is not a PostgreSQL URI with a known host")
+    return [endpoint]
 
 
 @dataclass

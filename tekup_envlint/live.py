@@ -161,7 +161,8 @@ def _snapshot(conn, label: str, exact: bool) -> Snapshot:
             if exact and key in readable:  # its count timed out: probe it like a survey does
                 has = _has_rows(conn, [key]).get(key)
             tables.append(Table(schema, name, estimate if estimate >= 0 else None, False, has, table_size))
-    extensions = tuple(Extension(n, v) for n, v in conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1"))
+    installed = conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1")
+    extensions = tuple(Extension(name, version) for name, version in installed)
     available = tuple(row[0] for row in conn.execute("SELECT name FROM pg_available_extensions ORDER BY 1"))
     return Snapshot(label, version, database, size, schemas, tuple(tables), extensions, available)
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint.classify import classify, classify_pg_vars, classify_service, interpolate_defaults
 from tekup_envlint.config import Config, ConfigError
 from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
+
+if TYPE_CHECKING:
+    from tekup_envlint.endpoints import Reached
 
 PROVIDER_OF_KIND = {
     "supabase": "supabase",
@@ -71,7 +74,7 @@ class Workspace:
     apps: Dict[str, App]
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
     # what `check --live` found on the databases (an `endpoints.Reached`); None offline
-    live: Optional[Any] = field(default=None, init=False, repr=False, compare=False)
+    live: Optional["Reached"] = field(default=None, init=False, repr=False, compare=False)
 
     def templates_by_folder(self) -> Dict[str, List[str]]:
         """The discovered dotenv templates by folder, in workspace order.

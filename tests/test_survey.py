@@ -61,6 +61,7 @@ def test_interpolation_and_unknown_endpoints() -> None:
     assert endpoint is not None and endpoint.password == "s3cret" and "s3cret" not in repr(endpoint)
     assert "s3cret" not in endpoint.label
     assert from_dsn("postgresql://tekup:${NOPE}@localhost:5432/db", env).password is None  # libpq's turn
+    assert from_dsn("postgresql://tekup:[YOUR-PASSWORD]@localhost:5432/db", env).password is None
     assert from_dsn("postgresql://tekup:pw@${DB_HOST}:5432/db", env) is None  # where is unknown
     assert from_dsn("postgresql://user:pw@YOUR_HOST:5432/db", env) is None  # a placeholder
     same = from_dsn("postgresql://tekup:other@localhost:5432/tekup_db?schema=billy", env)

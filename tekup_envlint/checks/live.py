@@ -19,7 +19,7 @@ PRISMA_MIGRATIONS = "_prisma_migrations"  # Prisma's own bookkeeping table, in t
 
 
 def _reached(ws: Workspace) -> Optional[Reached]:
-    return ws.live if isinstance(ws.live, Reached) else None
+    return ws.live
 
 
 def _snapshot(reached: Reached, endpoint: Endpoint) -> Optional[Snapshot]:
@@ -63,7 +63,7 @@ def live_unreachable(ws: Workspace) -> Iterator[Hit]:
         if not isinstance(outcome, Unreachable):
             continue
         more = len(found) - 1
-        also = f"; {more} more setting{'s' if more > 1 else ''} use it" if more else ""
+        also = f"; {more} more setting{'s use' if more > 1 else ' uses'} it" if more else ""
         yield _hit(
             found[0],
             f"{outcome.label} cannot be reached ({outcome.reason}): {outcome.detail}{also}",

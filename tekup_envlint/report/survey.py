@@ -200,7 +200,8 @@ def survey_markdown(views: Sequence[View], date: str) -> str:
             continue
         snap = v.outcome
         totals = _totals(v.rows)
-        rows_total = "unknown" if totals["rows"] is None else str(totals["rows"]) + ("" if totals["rows_exact"] else " (estimated)")
+        rows_total = "unknown" if totals["rows"] is None else str(totals["rows"])
+        rows_total += "" if totals["rows"] is None or totals["rows_exact"] else " (estimated)"
         out += [
             f"**Server:** PostgreSQL {_md(snap.server_version)}  ",
             f"**Database:** `{_md(snap.database)}`",
@@ -208,7 +209,8 @@ def survey_markdown(views: Sequence[View], date: str) -> str:
             "### Summary",
             "",
             "```",
-            f"Total Schemas:     {totals['schemas']}" + (f" (+{totals['missing_schemas']} missing)" if totals["missing_schemas"] else ""),
+            f"Total Schemas:     {totals['schemas']}"
+            + (f" (+{totals['missing_schemas']} missing)" if totals["missing_schemas"] else ""),
             f"Total Tables:      {totals['tables']}",
             f"Total Data Rows:   {rows_total}",
             f"Database Size:     {human_size(snap.size)}",
