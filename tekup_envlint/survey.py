@@ -16,7 +16,7 @@ MISSING, EMPTY, POPULATED = "missing", "empty", "populated"
 MISSING_ON_B, FEWER_ON_B, EQUAL = "missing on B", "fewer rows on B", "equal"
 MORE_ON_B, UNKNOWN = "more rows on B", "rows unknown"
 # why a target could not be surveyed (the first word of an Unreachable)
-REASONS = ("refused", "timeout", "authentication", "tls", "dns", "database", "not-installed", "error")
+REASONS = ("refused", "timeout", "authentication", "tls", "dns", "database", "error")
 
 
 @dataclass(frozen=True)

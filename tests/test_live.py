@@ -16,14 +16,17 @@ import threading
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
+import jsonschema
 import pytest
 
-from conftest import app, write_tree
+from conftest import ROOT, app, write_tree
 from pgserver import PASSWORD, Server
 from seed_db import SCHEMAS, ddl, insert
 
 EXE = Path(sys.executable).parent / "tekup-envlint"
 SECRETS = (PASSWORD, "wrongpass99")
+SURVEY_SCHEMA = json.loads((ROOT / "docs/schema/survey.schema.json").read_text())
+COMPARE_SCHEMA = json.loads((ROOT / "docs/schema/compare.schema.json").read_text())
 
 
 def cli(*argv: str, env: Dict[str, str] = None, cwd: Path = None) -> Tuple[int, str, str]:
@@ -48,6 +51,7 @@ def seed(pg_server: Server) -> str:
 def test_survey_json_reproduces_the_seed_database(seed: str) -> None:
     code, out, _ = cli("survey", "--env", "SEED_URL", "--format", "json", env={"SEED_URL": seed})
     assert code == 0
+    jsonschema.validate(json.loads(out), SURVEY_SCHEMA)
     target = json.loads(out)["targets"][0]
     assert target["reachable"] and target["database"] == "seed_db"
     assert [(s["name"], s["tables"], s["rows"], s["status"]) for s in target["schemas"]] == [
@@ -90,6 +94,7 @@ def test_survey_counts_and_estimates_rows(pg_server: Server) -> None:
     assert rows["organizations"] == (0, True)  # empty is exact without counting
     assert rows["users"] == (None, False)  # has rows, never analysed: no number is invented
     _, out, _ = cli("survey", dsn, "--format", "json", "--exact")
+    jsonschema.validate(json.loads(out), SURVEY_SCHEMA)
     target = json.loads(out)["targets"][0]
     assert {t["name"]: t["rows"] for t in target["tables"]} == {"organizations": 0, "users": 3}
     billy = next(s for s in target["schemas"] if s["name"] == "billy")
@@ -116,6 +121,7 @@ def test_survey_of_an_app_resolves_its_password_from_its_env_files(tmp_path: Pat
 def test_survey_says_why_a_target_cannot_be_reached(pg_server: Server) -> None:
     code, out, _ = cli("survey", pg_server.dsn("seed_db", password="wrongpass99"), "--format", "json")
     assert code == 1
+    jsonschema.validate(json.loads(out), SURVEY_SCHEMA)
     target = json.loads(out)["targets"][0]
     assert (target["reachable"], target["reason"]) == (False, "authentication")
 
@@ -316,6 +322,7 @@ def test_compare_shows_a_partial_migration(pg_server: Server) -> None:
                        env={"A_URL": source, "B_URL": target})
     assert code == 1
     document = json.loads(out)
+    jsonschema.validate(document, COMPARE_SCHEMA)
     assert document["complete"] is False
     assert [(t["schema"], t["name"], t["rows_a"], t["rows_b"], t["status"]) for t in document["tables"]] == [
         ("billy", "audit_logs", 0, None, "missing on B"),

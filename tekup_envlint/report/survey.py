@@ -287,7 +287,7 @@ def _snapshot_json(v: View) -> Dict[str, Any]:
 
 
 def survey_json(views: Sequence[View]) -> str:
-    document = {"version": SCHEMA_VERSION, "tool": f"tekup-envlint {__version__}",
+    document = {"tool": "tekup-envlint", "version": __version__, "schema_version": SCHEMA_VERSION,
                 "targets": [_snapshot_json(v) for v in views]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -297,7 +297,9 @@ def compare_json(a: Outcome, b: Outcome, rows: Sequence[Comparison]) -> str:
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
     document = {
-        "version": SCHEMA_VERSION,
+        "tool": "tekup-envlint",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "a": a.label,
         "b": b.label,
         "complete": migration_complete(rows),
