@@ -130,10 +130,15 @@ WHERE nspname NOT IN ('pg_catalog', 'information_schema')
   AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'
 ORDER BY nspname
 """
+# per table: whether it can be read at all, and whether row security may hide rows from
+# this user (not a superuser or BYPASSRLS role, and not the owner of a table without FORCE)
 _TABLES = """
 SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid),
-       has_table_privilege(c.oid, 'SELECT')
+       has_table_privilege(c.oid, 'SELECT') AND has_schema_privilege(n.oid, 'USAGE'),
+       c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls
+         AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_roles r ON r.rolname = current_user
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
@@ -147,20 +152,23 @@ def _snapshot(conn, label: str, exact: bool) -> Snapshot:
     ).fetchone()
     schemas = tuple(row[0] for row in conn.execute(_SCHEMAS))
     raw = conn.execute(_TABLES).fetchall()
-    readable = [(schema, name) for schema, name, _, _, can_read in raw if can_read]
+    readable = [(schema, name) for schema, name, _, _, can_read, _ in raw if can_read]
     counts = _counts(conn, readable) if exact else {}
     present = {} if exact else _has_rows(conn, readable)
     tables: List[Table] = []
-    for schema, name, estimate, table_size, _ in raw:
+    for schema, name, estimate, table_size, _, filtered in raw:
         key = (schema, name)
-        if key in counts:
-            rows: Optional[int] = counts[key]
-            tables.append(Table(schema, name, rows, True, bool(rows), table_size))
-        else:
-            has = present.get(key)
-            if exact and key in readable:  # its count timed out: probe it like a survey does
-                has = _has_rows(conn, [key]).get(key)
-            tables.append(Table(schema, name, estimate if estimate >= 0 else None, False, has, table_size))
+        rows: Optional[int] = estimate if estimate >= 0 else None
+        if key in counts and not (filtered and counts[key] == 0):
+            # under row security a count is what this user sees: at least that many
+            tables.append(Table(schema, name, counts[key], not filtered, counts[key] > 0, table_size))
+            continue
+        has = present.get(key)
+        if exact and key in readable and key not in counts:  # its count timed out: probe it
+            has = _has_rows(conn, [key]).get(key)
+        if filtered and not has:
+            has = None  # no visible rows says nothing when rows may be hidden
+        tables.append(Table(schema, name, rows, False, has, table_size))
     installed = conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1")
     extensions = tuple(Extension(name, version) for name, version in installed)
     available = tuple(row[0] for row in conn.execute("SELECT name FROM pg_available_extensions ORDER BY 1"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 MISSING, EMPTY, POPULATED = "missing", "empty", "populated"
+UNREADABLE = "unreadable"  # no rows visible, but some table may not be read (privileges, row security)
 # how a table of A fares on B in `survey --compare`
 MISSING_ON_B, FEWER_ON_B, EQUAL = "missing on B", "fewer rows on B", "equal"
 MORE_ON_B, UNKNOWN = "more rows on B", "rows unknown"
@@ -22,7 +23,8 @@ REASONS = ("refused", "timeout", "authentication", "tls", "dns", "database", "er
 @dataclass(frozen=True)
 class Table:
     """One table. `rows` is exact when `exact`, else PostgreSQL's estimate (None: never
-    analysed); `has_rows` is always exact (an EXISTS probe; None: no SELECT privilege)."""
+    analysed); `has_rows` is exact (an EXISTS probe), None when the survey cannot know: no
+    privilege to read the table, or row security that may hide its rows from this user."""
 
     schema: str
     name: str
@@ -80,7 +82,7 @@ class SchemaRow:
     rows: Optional[int]  # None when some table's count is unknown
     rows_known: bool  # False: some tables have rows whose number is only estimated
     size: int
-    status: str  # missing | empty | populated
+    status: str  # missing | empty | populated | unreadable
 
 
 def table_rows(table: Table) -> Tuple[Optional[int], bool]:
@@ -107,10 +109,13 @@ def schema_rows(snapshot: Snapshot, expected: Sequence[str] = (), hidden: Iterab
         counted = [table_rows(t) for t in tables]
         known = all(rows is not None for rows, _ in counted)
         total = sum(rows or 0 for rows, _ in counted)
-        populated = any(t.has_rows for t in tables) or total > 0
+        if any(t.has_rows for t in tables) or total > 0:
+            status = POPULATED
+        else:
+            status = EMPTY if all(t.has_rows is False for t in tables) else UNREADABLE
         out.append(SchemaRow(
             name, len(tables), total if known else None, all(exact for _, exact in counted),
-            sum(t.size for t in tables), POPULATED if populated else EMPTY,
+            sum(t.size for t in tables), status,
         ))
     return out
 

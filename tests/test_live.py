@@ -102,6 +102,24 @@ def test_survey_counts_and_estimates_rows(pg_server: Server) -> None:
     assert [s["status"] for s in target["schemas"] if s["name"] == "vault"] == ["missing"]
 
 
+def test_rows_the_user_cannot_see_are_unknown_not_empty(pg_server: Server) -> None:
+    """A table the user may not read, or whose rows row security hides, is never called empty."""
+    pg_server.create_database("guarded", ddl({"billy": ["organizations", "secrets", "open"]})
+                              + insert("billy", "organizations", 2) + insert("billy", "secrets", 1) + f"""
+        CREATE ROLE guarded_reader LOGIN PASSWORD '{PASSWORD}';
+        GRANT USAGE ON SCHEMA billy TO guarded_reader;
+        GRANT SELECT ON billy.organizations, billy.open TO guarded_reader;
+        ALTER TABLE billy.organizations ENABLE ROW LEVEL SECURITY;  -- no policy: the reader sees no row
+    """)
+    reader = pg_server.dsn("guarded").replace("tekup:", "guarded_reader:", 1)
+    for extra in ((), ("--exact",)):
+        code, out, _ = cli("survey", reader, "--format", "json", *extra)
+        assert code == 0
+        target = json.loads(out)["targets"][0]
+        assert {t["name"]: t["has_rows"] for t in target["tables"]} == {"organizations": None, "secrets": None, "open": False}
+        assert [s["status"] for s in target["schemas"] if s["name"] == "billy"] == ["unreadable"]
+
+
 def test_survey_of_an_app_resolves_its_password_from_its_env_files(tmp_path: Path, seed: str, pg_server: Server) -> None:
     port = pg_server.port
     write_tree(tmp_path, app({

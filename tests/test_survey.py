@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tekup_envlint.endpoints import from_dsn, interpolate
 from tekup_envlint.survey import (
-    EMPTY, EQUAL, FEWER_ON_B, MISSING, MISSING_ON_B, MORE_ON_B, POPULATED, UNKNOWN, Snapshot, Table,
+    EMPTY, EQUAL, FEWER_ON_B, MISSING, MISSING_ON_B, MORE_ON_B, POPULATED, UNKNOWN, UNREADABLE, Snapshot, Table,
     compare, human_size, migration_complete, schema_rows, table_rows,
 )
 
@@ -33,6 +33,8 @@ def test_schema_status_and_order() -> None:
     assert [(r.name, r.tables, r.rows, r.status) for r in rows] == [
         ("billy", 1, 0, EMPTY), ("crm", 0, None, MISSING), ("vault", 1, 3, POPULATED),
     ]
+    hidden = snap(t("users", 0), t("secrets", None, exact=False, has=None))
+    assert schema_rows(hidden, ["billy"])[0].status == UNREADABLE  # not empty: rows may be hidden
 
 
 def test_compare_statuses() -> None:

@@ -15,13 +15,13 @@ from typing import Any, Dict, List, Optional, Sequence
 from tekup_envlint import __version__
 from tekup_envlint.report.text import printable
 from tekup_envlint.survey import (
-    EMPTY, MISSING, MISSING_ON_B, MORE_ON_B, POPULATED, Comparison, Outcome, SchemaRow, Snapshot, Table,
+    EMPTY, MISSING, MISSING_ON_B, MORE_ON_B, POPULATED, UNREADABLE, Comparison, Outcome, SchemaRow, Snapshot, Table,
     Unreachable, hidden_schemas, human_size, migration_complete, schema_rows, table_rows,
 )
 
 SCHEMA_VERSION = 1
-STATUS_MARK = {MISSING: "🔴 missing", EMPTY: "🟡 empty", POPULATED: "🟢 populated"}
-STATUS_STYLE = {MISSING: "red", EMPTY: "yellow", POPULATED: "green"}
+STATUS_MARK = {MISSING: "🔴 missing", EMPTY: "🟡 empty", POPULATED: "🟢 populated", UNREADABLE: "⚪ unreadable"}
+STATUS_STYLE = {MISSING: "red", EMPTY: "yellow", POPULATED: "green", UNREADABLE: "dim"}
 # Schemas Supabase (and its extensions) create and manage; left out unless expected.
 MANAGED_SCHEMAS = (
     "auth", "storage", "realtime", "_realtime", "graphql", "graphql_public", "extensions", "pgbouncer",
