@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("dsn", nargs="?", metavar="DSN", help="a PostgreSQL URI (default: $DATABASE_URL)")
     survey.add_argument("--env", metavar="VAR", help="read the DSN from this environment variable")
     survey.add_argument("--app", help="survey the databases the env files of this app name")
-    survey.add_argument("--target", choices=("supabase", "docker", "legacy-vault", "other"),
+    survey.add_argument("--target", choices=("supabase", "docker", "legacy-vault", "other"),  # endpoints.PROVIDERS
                         help="survey the databases of this provider")
     survey.add_argument("--compare", nargs=2, metavar=("A", "B"),
                         help="tables of A beside B, each a DSN, a provider or an env var name")
@@ -278,7 +278,8 @@ def _compare(args: argparse.Namespace, sides: list) -> int:
         if len(found) > 1:
             raise UsageError(f"{name} ({spec}) names {len(found)} databases: "
                              f"{'; '.join(e.label for e in found)}; pass one DSN instead")
-    a, b = (live.reach(found[0], exact=True) for found in sides)
+    outcomes = live.reach_all([found[0] for found in sides], exact=True)  # both at once
+    a, b = (outcomes[found[0]] for found in sides)
     for name, outcome in zip("AB", (a, b)):
         if isinstance(outcome, Unreachable):
             sys.stderr.write(
