@@ -29,7 +29,11 @@ PASSWORD = "tekup123"
 
 
 def _binaries() -> Optional[Path]:
-    """The folder holding initdb and pg_ctl: on PATH, else Debian's newest cluster version."""
+    """The folder holding initdb and pg_ctl: `PG_BINDIR` when set, else on PATH, else
+    Debian's newest cluster version."""
+    chosen = os.environ.get("PG_BINDIR")
+    if chosen:
+        return Path(chosen) if (Path(chosen) / "initdb").exists() and (Path(chosen) / "pg_ctl").exists() else None
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(found).resolve().parent
@@ -90,7 +94,7 @@ def start() -> Iterator[Server]:
         unavailable("psycopg is not installed (pip install -e '.[test,live]', or `make test`)")
     bindir = _binaries()
     if bindir is None:
-        unavailable("initdb/pg_ctl not found (install Debian's `postgresql` package)")
+        unavailable("initdb/pg_ctl not found (install Debian's `postgresql` package, or set PG_BINDIR)")
         return
     user = None
     folder = Path(tempfile.mkdtemp(prefix="tekup-envlint-pg-"))

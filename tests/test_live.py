@@ -352,3 +352,20 @@ def test_compare_shows_a_partial_migration(pg_server: Server) -> None:
     assert code == 1 and "Migration incomplete" in out and "missing on B" in out
     code, out, _ = cli("survey", "--compare", source, source, "--format", "markdown")
     assert code == 0 and "**Verdict:** Migration complete: 4 equal" in out
+
+
+# --------------------------------------------------------------------------- no server
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", "1 error"), ("", "1 skipped")])
+def test_without_a_server_the_live_tests_fail_in_ci_and_skip_elsewhere(tmp_path: Path, ci: str, outcome: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update({"PG_BINDIR": str(tmp_path), **({"CI": ci} if ci else {})})  # a folder with no server in it
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rsf",
+         f"{Path(__file__).name}::test_reasons_for_unreachable_targets"],
+        cwd=Path(__file__).parent, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert outcome in result.stdout, result.stdout[-2000:]
+    assert "live tests need a PostgreSQL server: initdb/pg_ctl not found" in result.stdout
+    assert result.returncode == (1 if ci else 0)
