@@ -120,6 +120,17 @@ def test_rows_the_user_cannot_see_are_unknown_not_empty(pg_server: Server) -> No
         assert [s["status"] for s in target["schemas"] if s["name"] == "billy"] == ["unreadable"]
 
 
+def test_names_from_the_database_cannot_forge_output(pg_server: Server) -> None:
+    """A table name is data: no terminal escapes in text, no broken rows in markdown."""
+    dsn = pg_server.create_database("hostile", 'CREATE SCHEMA billy; CREATE TABLE billy."a|b\x1b[2J\nc" (id int);')
+    _, text, _ = cli("survey", dsn)
+    _, markdown, _ = cli("survey", dsn, "--format", "markdown")
+    assert "\x1b" not in text and "\\x1b[2J" in text
+    assert "| `a\\|b\\x1b[2J\\x0ac` | 0 |" in markdown
+    _, out, _ = cli("survey", dsn, "--format", "json")
+    assert [t["name"] for t in json.loads(out)["targets"][0]["tables"]] == ["a|b\x1b[2J\nc"]
+
+
 def test_survey_of_an_app_resolves_its_password_from_its_env_files(tmp_path: Path, seed: str, pg_server: Server) -> None:
     port = pg_server.port
     write_tree(tmp_path, app({
