@@ -68,3 +68,21 @@ def test_interpolation_and_unknown_endpoints() -> None:
     assert from_dsn("postgresql://user:pw@YOUR_HOST:5432/db", env) is None  # a placeholder
     same = from_dsn("postgresql://tekup:other@localhost:5432/tekup_db?schema=billy", env)
     assert same == endpoint  # one database, whatever the password and schema
+
+
+def test_reports_render_without_a_server() -> None:
+    from tekup_envlint.report.survey import compare_markdown, survey_markdown, survey_text, view
+    from tekup_envlint.survey import Extension, Unreachable
+
+    s = Snapshot("Docker PostgreSQL (tekup@localhost:5432/tekup_db)", "16.4", "tekup_db", 11 * 1024 * 1024,
+                 ("public", "billy"), (t("users", 0), t("orgs", None, exact=False, has=True)),
+                 (Extension("plpgsql", "1.0"),))
+    down = Unreachable("Supabase project x (db.x.supabase.co:5432/postgres)", "dns", "failed to resolve host")
+    views = [view(s, ["billy", "vault"]), view(down)]
+    coloured = survey_text(views, color=True)
+    assert "\x1b[" in coloured and "billy" in coloured and "cannot be reached (dns)" in coloured
+    markdown = survey_markdown(views, "2025-10-26")
+    assert "| billy | 2 | ≥1 | 16 kB | 🟢 populated |" in markdown and "| vault | 0 | - | - | 🔴 missing |" in markdown
+    assert "Total Schemas:     1 (+1 missing)" in markdown and "Total Data Rows:   unknown" in markdown
+    verdict = "**Verdict:** Migration incomplete: 1 equal, 1 rows unknown"  # an uncounted table proves nothing
+    assert verdict in compare_markdown(s, s, compare(s, s), "2025-10-26")
