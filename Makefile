@@ -15,7 +15,7 @@ endif
 $(BIN)/tekup-envlint: pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,live]'
 	touch $@
 
 demo: $(BIN)/tekup-envlint  ## run the linter on the embedded demo workspace

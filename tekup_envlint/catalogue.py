@@ -29,6 +29,10 @@ class Example:
     files: Mapping[str, str]
     note: str = ""
     git: bool = False
+    # A live rule's example also needs a database: `live` is the SQL that builds the one
+    # behind `localhost:5432/tekup_db` in the files ("" an empty one). The catalogue test
+    # builds it on its own PostgreSQL server and points the files there (docs/live.md).
+    live: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,11 @@ def load_data(path: Path) -> dict:
 
 def _example(raw: Optional[dict]) -> Example:
     raw = raw or {}
-    return Example(files=dict(raw.get("files", {})), note=raw.get("note", ""), git=bool(raw.get("git", False)))
+    live = raw.get("live")
+    return Example(
+        files=dict(raw.get("files", {})), note=raw.get("note", ""), git=bool(raw.get("git", False)),
+        live=None if live is None else str(live),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -58,9 +58,26 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", action="append", help="skip these rule codes or prefixes (comma-separated)")
     check.add_argument("--fail-on", choices=("info", "warning", "error"), help="lowest severity that exits 1")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--live", action="store_true",
+                       help="also connect (read-only) to the databases the configuration names (LIV rules)")
 
     mapping = sub.add_parser("map", help="show which database each app's configuration points at")
     scan_options(mapping, MAP_FORMATS)
+
+    survey = sub.add_parser("survey", help="connect read-only and report what a database holds")
+    survey.add_argument("dsn", nargs="?", metavar="DSN", help="a PostgreSQL URI (default: $DATABASE_URL)")
+    survey.add_argument("--env", metavar="VAR", help="read the DSN from this environment variable")
+    survey.add_argument("--app", help="survey the databases the env files of this app name")
+    survey.add_argument("--target", choices=("supabase", "docker", "legacy-vault", "other"),  # endpoints.PROVIDERS
+                        help="survey the databases of this provider")
+    survey.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                        help="tables of A beside B, each a DSN, a provider or an env var name")
+    survey.add_argument("--exact", action="store_true", help="count rows instead of estimating them")
+    survey.add_argument("--all-schemas", action="store_true", help="also show schemas the platform manages")
+    survey.add_argument("--root", type=Path, help="the monorepo, for --app and --target (default: found from here)")
+    survey.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    survey.add_argument("--config", type=Path, help="use this config file instead of searching for one")
+    survey.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -245,9 +262,11 @@ def _check(args: argparse.Namespace) -> int:
     root, folders, only = resolve_scope(paths)
     config = _load_config(args, root)
     scope = _scope(root, folders, only, config)
+    if args.live:
+        _need_live()
     bar = _progress(args)
     try:
-        result = engine.run(root, config, scope, progress=bar, key=_baseline_key())
+        result = engine.run(root, config, scope, progress=bar, key=_baseline_key(), live=args.live)
     finally:
         if bar is not None:
             bar.close()
@@ -365,6 +384,105 @@ def _map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _need_live() -> None:
+    from tekup_envlint.live import INSTALL_HINT, available
+
+    if not available():
+        raise UsageError(INSTALL_HINT)
+
+
+def _survey_root(args: argparse.Namespace) -> Path:
+    return args.root.resolve() if args.root else resolve_scope([])[0]
+
+
+def _survey(args: argparse.Namespace) -> int:
+    _need_live()
+    from tekup_envlint import live
+    from tekup_envlint.report import survey as report
+
+    root = _survey_root(args)
+    config = _load_config(args, root)
+    built = []
+
+    def workspace():
+        if not built:
+            from tekup_envlint import engine
+            from tekup_envlint.workspace import build
+
+            built.append(build(root, config, engine.load_files(root, config)))
+        return built[0]
+
+    from tekup_envlint.endpoints import from_spec, pick
+
+    if args.compare:
+        try:
+            sides = [from_spec(spec, workspace, config) for spec in args.compare]
+        except LookupError as err:
+            raise UsageError(str(err)) from None
+        return _compare(args, sides)
+    if args.app or args.target:
+        try:
+            targets = pick(workspace(), app=args.app, provider=args.target)
+        except LookupError as err:
+            raise UsageError(str(err)) from None
+        if not targets:
+            what = " ".join(filter(None, [args.target, "database", args.app and f"in app {args.app}"]))
+            raise UsageError(f"the configuration names no reachable {what} (placeholders, "
+                             "unresolved hosts and Compose service names are not tried)")
+        expected = list(config.schemas) + sorted(workspace().declared_schemas() - set(config.schemas))
+    else:
+        spec = args.dsn or args.env or "DATABASE_URL"
+        if not args.dsn and not os.environ.get(spec):
+            raise UsageError(f"no DSN given and ${spec} is not set; pass a DSN, --env VAR, --app or --target")
+        try:
+            targets = from_spec(spec, workspace, config)
+        except LookupError as err:
+            raise UsageError(str(err)) from None
+        expected = list(config.schemas)
+    outcomes = live.reach_all(targets, exact=args.exact)
+    views = [report.view(outcomes[t], expected, args.all_schemas) for t in targets]
+    if args.format == "json":
+        sys.stdout.write(report.survey_json(views))
+    elif args.format == "markdown":
+        import datetime
+
+        sys.stdout.write(report.survey_markdown(views, datetime.date.today().isoformat()))
+    else:
+        sys.stdout.write(report.survey_text(views, _color(args)))
+    from tekup_envlint.survey import Unreachable
+
+    return EXIT_FINDINGS if any(isinstance(o, Unreachable) for o in outcomes.values()) else EXIT_OK
+
+
+def _compare(args: argparse.Namespace, sides: list) -> int:
+    from tekup_envlint import live
+    from tekup_envlint.report import survey as report
+    from tekup_envlint.survey import Unreachable, compare, migration_complete
+
+    for name, spec, found in zip("AB", args.compare, sides):
+        if len(found) > 1:
+            raise UsageError(f"{name} ({spec}) names {len(found)} databases: "
+                             f"{'; '.join(e.label for e in found)}; pass one DSN instead")
+    outcomes = live.reach_all([found[0] for found in sides], exact=True)  # both at once
+    a, b = (outcomes[found[0]] for found in sides)
+    for name, outcome in zip("AB", (a, b)):
+        if isinstance(outcome, Unreachable):
+            sys.stderr.write(
+                f"tekup-envlint: {name}: {outcome.label} cannot be reached ({outcome.reason}): {outcome.detail}\n"
+            )
+            return EXIT_FINDINGS
+    rows = compare(a, b)
+    if args.format == "json":
+        sys.stdout.write(report.compare_json(a, b, rows))
+    elif args.format == "markdown":
+        import datetime
+
+        sys.stdout.write(report.compare_markdown(a, b, rows, datetime.date.today().isoformat()))
+    else:
+        sys.stdout.write(report.compare_text(a, b, rows, _color(args)))
+    return EXIT_OK if migration_complete(rows) else EXIT_FINDINGS
+
+
 def _rules(args: argparse.Namespace) -> int:
     from tekup_envlint.catalogue import catalogue
 
@@ -467,7 +585,7 @@ def _config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "map": _map, "rules": _rules, "explain": _explain, "init": _init, "config": _config}
+COMMANDS = {"check": _check, "map": _map, "rules": _rules, "explain": _explain, "survey": _survey, "init": _init, "config": _config}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

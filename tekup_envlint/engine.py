@@ -179,11 +179,19 @@ def _dedupe(findings: List[Finding]) -> List[Finding]:
 
 
 def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
-        progress: Optional[Progress] = None, key: bytes = DEFAULT_KEY) -> Result:
-    """Check a monorepo (or only the apps in scope) and return the findings."""
+        progress: Optional[Progress] = None, key: bytes = DEFAULT_KEY, live: bool = False) -> Result:
+    """Check a monorepo (or only the apps in scope) and return the findings.
+
+    With `live`, every database the configuration names is surveyed first (`live.py`), so
+    the LIV rules can hold the configuration against it; without it they find nothing.
+    """
     root = root.resolve()
     files = load_files(root, config, scope, progress)
     workspace = build(root, config, files)
+    if live:
+        from tekup_envlint.endpoints import reach_workspace
+
+        workspace.live = reach_workspace(workspace)
     redactor = workspace_redactor(workspace)
     findings = run_checks(workspace, workspace.config, redactor, key)
     return Result(root=root, workspace=workspace, findings=findings, redactor=redactor)

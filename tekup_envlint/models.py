@@ -116,6 +116,19 @@ class PrismaDatasource:
     url: Optional[PrismaValue] = None
     direct_url: Optional[PrismaValue] = None
     schemas: Tuple[Tuple[str, Span], ...] = ()
+    # `extensions = [...]`: each extension's database name (its `map:` when given) and span
+    extensions: Tuple[Tuple[str, Span], ...] = ()
+
+
+@dataclass(frozen=True)
+class PrismaModel:
+    """A ``model`` (or ``view``) block: the table it maps to and the schema it lives in."""
+
+    name: str
+    span: Span  # the model's name
+    table: str  # ``@@map("...")``, else the model's name
+    schema: Optional[str] = None  # ``@@schema("...")``; None: the datasource's default
+    kind: str = "model"  # "model" | "view"
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,7 @@ class ParsedFile:
     interpolations: Tuple[Interpolation, ...] = ()
     datasources: Tuple[PrismaDatasource, ...] = ()
     model_schemas: Tuple[Tuple[str, Span], ...] = ()  # every @@schema("x")
+    models: Tuple[PrismaModel, ...] = ()
     problems: Tuple[Problem, ...] = ()
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint.classify import classify, classify_pg_vars, classify_service, interpolate_defaults
 from tekup_envlint.config import Config, ConfigError
 from tekup_envlint.loadsets import LoadSet, build_load_sets
 from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
+
+if TYPE_CHECKING:
+    from tekup_envlint.endpoints import Reached
 
 PROVIDER_OF_KIND = {
     "supabase": "supabase",
@@ -110,6 +113,8 @@ class Workspace:
         if self.config.docker.compose_file:
             found.add(self.config.docker.compose_file)
         return found
+    # what `check --live` found on the databases (an `endpoints.Reached`); None offline
+    live: Optional["Reached"] = field(default=None, init=False, repr=False, compare=False)
 
     def templates_by_folder(self) -> Dict[str, List[str]]:
         """The discovered dotenv templates by folder, in workspace order.

@@ -29,14 +29,14 @@ def git_init(root: Path) -> None:
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
 
 
-def lint(root: Path, config: Config = DEFAULT, select: Optional[str] = None) -> List[Finding]:
+def lint(root: Path, config: Config = DEFAULT, select: Optional[str] = None, live: bool = False) -> List[Finding]:
     from tekup_envlint import engine
 
     if select:
         from dataclasses import replace
 
         config = replace(config, select=(select,))
-    return engine.run(root, config).findings
+    return engine.run(root, config, live=live).findings
 
 
 @pytest.fixture
@@ -71,3 +71,12 @@ def app(files: Dict[str, str], name: str = "apps/a") -> Dict[str, str]:
     out = {f"{name}/package.json": "{}"}
     out.update({f"{name}/{path}": text for path, text in files.items()})
     return out
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the whole session (tests/pgserver.py): skipped without
+    one on a developer machine, a failure in CI."""
+    from pgserver import start
+
+    yield from start()

@@ -41,21 +41,25 @@ def test_names_are_unique() -> None:
     assert len(names) == len(set(names))
 
 
-def _run_example(tmp_path: Path, example: Example, code: str):
-    write_tree(tmp_path, example.files)
+def _run_example(tmp_path: Path, example: Example, code: str, request: pytest.FixtureRequest):
+    files = example.files
+    if example.live is not None:  # a live rule: build its database on the test server
+        server = request.getfixturevalue("pg_server")
+        files = server.example_files(files, example.live, f"example_{code.lower()}_{tmp_path.name[-12:]}")
+    write_tree(tmp_path, files)
     if example.git:  # the rule needs git's view (tracked or ignored)
         git_init(tmp_path)
     config = load_config(tmp_path)  # an example may carry its own .tekup-envlint.toml
-    return [f for f in lint(tmp_path, config, select=code) if f.code == code]
+    return [f for f in lint(tmp_path, config, select=code, live=example.live is not None) if f.code == code]
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_bad_example_is_flagged(tmp_path: Path, code: str) -> None:
-    found = _run_example(tmp_path, RULES[code].bad, code)
+def test_bad_example_is_flagged(tmp_path: Path, code: str, request: pytest.FixtureRequest) -> None:
+    found = _run_example(tmp_path, RULES[code].bad, code, request)
     assert found, f"{code}: the bad example raised nothing"
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_good_example_is_clean(tmp_path: Path, code: str) -> None:
-    found = _run_example(tmp_path, RULES[code].good, code)
+def test_good_example_is_clean(tmp_path: Path, code: str, request: pytest.FixtureRequest) -> None:
+    found = _run_example(tmp_path, RULES[code].good, code, request)
     assert not found, f"{code}: the good example raised {[f.message for f in found]}"

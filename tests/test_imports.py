@@ -18,7 +18,7 @@ from conftest import git_init, write_tree
 
 # what a clean pre-commit run must not import: heavy libraries, and modules only a finding
 # needs (not datetime: tomllib imports it whenever the rule catalogue is parsed, not cached)
-HEAVY = ("pydantic", "rich", "dotenv", "yaml", "hashlib", "hmac", "difflib")
+HEAVY = ("pydantic", "rich", "dotenv", "yaml", "hashlib", "hmac", "difflib", "psycopg")
 
 PROBE = textwrap.dedent(
     """

@@ -32,6 +32,8 @@ def all_spans(parsed: ParsedFile) -> List[Span]:
         spans.append(ds.span)
         spans += [v.span for v in (ds.url, ds.direct_url) if v is not None]
         spans += [span for _, span in ds.schemas]
+        spans += [span for _, span in ds.extensions]
+    spans += [m.span for m in parsed.models]
     return spans
 
 
@@ -219,3 +221,32 @@ def test_never_raises_on_prisma_like_text(text: str) -> None:
     parsed = parse(text)
     assert not any("could not read" in p.message for p in parsed.problems)
     assert_spans_consistent(parsed)
+
+
+def test_models_with_map_schema_and_views() -> None:
+    text = (
+        "model Document {\n  id String @id @map(\"doc_id\")\n  @@map(\"documents\")\n  @@schema(\"vault\")\n}\n"
+        "// model Commented {\n"
+        "model CrmCompany {\n  id Int @id\n}\n"
+        "view Totals {\n  n Int @unique\n}\n"
+        "enum Role {\n  ADMIN\n}\n"
+    )
+    parsed = parse(text)
+    assert [(m.name, m.table, m.schema, m.kind) for m in parsed.models] == [
+        ("Document", "documents", "vault", "model"),  # a field's @map is not the table's
+        ("CrmCompany", "CrmCompany", None, "model"),
+        ("Totals", "Totals", None, "view"),
+    ]
+    assert [(cut(text, m.span), pos(m.span)) for m in parsed.models] == [
+        ("Document", (1, 7)), ("CrmCompany", (7, 7)), ("Totals", (10, 6)),
+    ]
+
+
+def test_datasource_extensions_by_database_name() -> None:
+    text = (
+        'datasource db {\n  provider = "postgresql"\n'
+        '  extensions = [vector, uuidOssp(map: "uuid-ossp", schema: "extensions"), pgcrypto(schema: "x")]\n}\n'
+    )
+    ds = parse(text).datasources[0]
+    assert [name for name, _ in ds.extensions] == ["vector", "uuid-ossp", "pgcrypto"]
+    assert [cut(text, span) for _, span in ds.extensions] == ["vector", "uuidOssp", "pgcrypto"]

@@ -1,4 +1,7 @@
-"""Read the ``datasource`` blocks and ``@@schema`` attributes of a Prisma schema.
+"""Read the ``datasource`` blocks, ``model`` names and ``@@schema`` attributes of a Prisma schema.
+
+Of a model only what the live checks compare with a database is kept: its name, the
+table it maps to (``@@map``) and its schema (``@@schema``); fields are not read.
 
 A full Prisma grammar is not needed: one tokenizer regex whose *string* rule is tried
 at the same scan position as the *comment* rule, so ``"postgres://h/db"`` and ``"}"``
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaValue, Problem, SourceFile, Span
+from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaModel, PrismaValue, Problem, SourceFile, Span
 from tekup_envlint.text import LineIndex
 
 UNREADABLE = "SYN007"  # an unterminated string or block
@@ -108,6 +111,7 @@ class _Reader:
                     self._span(token.start, token.end),
                 ))
         datasources: List[PrismaDatasource] = []
+        models: List[PrismaModel] = []
         toks = self.tokens
         i = 0
         while i < len(toks):
@@ -133,6 +137,8 @@ class _Reader:
                         i = close + 1
                     if tok.text == "datasource":
                         datasources.append(self._datasource(toks[name_at].text, tok.start, end, statements))
+                    elif tok.text in ("model", "view"):
+                        models.append(self._model(tok.text, toks[name_at], statements))
                     continue
             i += 1
         self.problems.sort(key=lambda p: (p.span.start, p.code))
@@ -141,6 +147,7 @@ class _Reader:
             text=self.text,
             datasources=tuple(datasources),
             model_schemas=self._model_schemas(),
+            models=tuple(models),
             problems=tuple(self.problems),
         )
 
@@ -211,6 +218,42 @@ class _Reader:
             url=self._value(fields.get("url")),
             direct_url=self._value(fields.get("directUrl")),
             schemas=schemas,
+            extensions=self._extensions(fields.get("extensions") or []),
+        )
+
+    def _extensions(self, tokens: List[_Token]) -> Tuple[Tuple[str, Span], ...]:
+        """``[vector, uuidOssp(map: "uuid-ossp", schema: "extensions")]``: each item's
+        database name (``map:`` when given, else the identifier) and the identifier's span."""
+        found: List[Tuple[str, Span]] = []
+        depth = 0
+        for i, tok in enumerate(tokens):
+            if tok.text in ("[", "("):
+                depth += 1
+            elif tok.text in ("]", ")"):
+                depth -= 1
+            elif depth == 1 and tok.kind == "name":
+                found.append((tok.text, self._span(tok.start, tok.end)))
+            elif (
+                depth == 2 and found and tok.text == "map" and i + 2 < len(tokens)
+                and tokens[i + 1].text == ":" and tokens[i + 2].kind in ("string", "open_string")
+            ):
+                found[-1] = (self._string(tokens[i + 2]), found[-1][1])
+        return tuple(found)
+
+    def _model(self, kind: str, name: _Token, statements: List[List[_Token]]) -> PrismaModel:
+        """A model's table (``@@map``) and schema (``@@schema``), from its block attributes."""
+        attributes: Dict[str, str] = {}
+        for statement in statements:
+            if len(statement) >= 4 and statement[0].text == "@@" and statement[2].text == "(":
+                value = next((t for t in statement[3:] if t.kind in ("string", "open_string")), None)
+                if value is not None:
+                    attributes[statement[1].text] = self._string(value)
+        return PrismaModel(
+            name=name.text,
+            span=self._span(name.start, name.end),
+            table=attributes.get("map", name.text),
+            schema=attributes.get("schema"),
+            kind=kind,
         )
 
     def _value(self, tokens: Optional[List[_Token]]) -> Optional[PrismaValue]:

@@ -10,6 +10,9 @@ def _example(example: Example) -> str:
     for path, content in example.files.items():
         body = content if content.endswith("\n") else content + "\n"
         parts.append(f"# {path}\n{body}")
+    if example.live is not None:
+        sql = example.live.strip() or "-- (no tables)"
+        parts.append(f"-- the database behind localhost:5432/tekup_db\n{sql}\n")
     return "\n".join(parts)
 
 
