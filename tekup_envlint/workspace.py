@@ -6,6 +6,7 @@ Built once per run from parsed files; checks only read it.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
@@ -75,6 +76,7 @@ class Workspace:
     builds: Dict[str, Set[str]] = field(default_factory=dict)  # Compose file -> apps it builds
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
     _by_path: Optional[Dict[str, ParsedFile]] = field(default=None, init=False, repr=False, compare=False)
+    _reach: Optional[Dict[str, Set[str]]] = field(default=None, init=False, repr=False, compare=False)
 
     def file(self, path: str) -> Optional[ParsedFile]:
         """The discovered file at a repo-relative path, if any."""
@@ -104,11 +106,50 @@ class Workspace:
 
     def compose_files_reaching(self, app: str) -> Set[str]:
         """The Compose files whose databases an app's DSNs can reach: the app's own, those
-        that build one of its services, and the configured Docker database's."""
-        found = {f.source.path for f in self.files if f.source.kind == "compose" and f.source.app == app}
-        found |= {path for path, apps in self.builds.items() if app in apps}
-        if self.config.docker.compose_file:
-            found.add(self.config.docker.compose_file)
+        in a folder above the app (a root `docker-compose.yml` serves the apps beneath it),
+        those that build one of its services or read its env files (`env_file`), and the
+        configured Docker database's. Not every PostgreSQL of the repository that happens to
+        publish the same port."""
+        if self._reach is None:
+            self._reach = {}
+        if app not in self._reach:
+            here = "" if app == "." else app
+            app_files = {f.source.path for f in self.files if f.source.app == app}
+            found: Set[str] = set()
+            for parsed in self.files:
+                if parsed.source.kind != "compose":
+                    continue
+                folder = posixpath.dirname(parsed.source.path)
+                above = folder == "" or here == folder or here.startswith(folder + "/")
+                reads = any(
+                    posixpath.normpath(posixpath.join(folder, ref.path)) in app_files
+                    for service in parsed.services for ref in service.env_files
+                )
+                if parsed.source.app == app or above or reads or app in self.builds.get(parsed.source.path, ()):
+                    found.add(parsed.source.path)
+            if self.config.docker.compose_file:
+                found.add(self.config.docker.compose_file)
+            self._reach[app] = found
+        return self._reach[app]
+
+    def initdb_databases(self, compose: ParsedFile, service: ComposeService) -> Set[str]:
+        """Databases a Compose PostgreSQL service creates beyond POSTGRES_DB, where that can be
+        read statically: names in POSTGRES_MULTIPLE_DATABASES, and `CREATE DATABASE x` in the
+        `.sql` and `.sh` scripts mounted at /docker-entrypoint-initdb.d (read here, as small
+        files inside the root and never through a symlink, because discovery takes only
+        configuration files)."""
+        found: Set[str] = set()
+        for setting in service.environment:
+            if setting.key == "POSTGRES_MULTIPLE_DATABASES" and setting.value and "$" not in setting.value:
+                found.update(n.strip() for n in re.split(r"[,\s]+", setting.value) if n.strip())
+        folder = posixpath.dirname(compose.source.path)
+        for volume in service.volumes:
+            source, _, rest = volume.partition(":")
+            if not rest.startswith(INITDB) or not source.startswith((".", "/")) or "$" in source:
+                continue
+            rel = posixpath.normpath(posixpath.join(folder, source))
+            for text in _small_files(self.root, rel):
+                found.update(m.group(1) for m in _CREATE_DATABASE.finditer(text))
         return found
 
     def templates_by_folder(self) -> Dict[str, List[str]]:
@@ -140,6 +181,34 @@ class Workspace:
             for ds in parsed.datasources:
                 declared.update(name for name, _ in ds.schemas)
         return declared
+
+
+INITDB = "/docker-entrypoint-initdb.d"
+_CREATE_DATABASE = re.compile(r'\bCREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([A-Za-z0-9_\-]+)"?', re.I)
+_SCRIPT_SUFFIXES = (".sql", ".sh")
+_SCRIPT_CAP = 1_000_000
+
+
+def _small_files(root: Path, rel: str) -> Iterator[str]:
+    """The text of an init script mounted as one file, or of the scripts in a mounted
+    folder; nothing outside the root, through a symlink, or too big."""
+    if rel == ".." or rel.startswith("../") or posixpath.isabs(rel):
+        return
+    base = root / rel
+    try:
+        if base.is_symlink():
+            return
+        paths = [base] if base.is_file() else sorted(base.iterdir()) if base.is_dir() else []
+    except OSError:
+        return
+    for path in paths:
+        try:
+            if path.is_symlink() or not path.is_file() or not path.name.endswith(_SCRIPT_SUFFIXES):
+                continue
+            if path.stat().st_size <= _SCRIPT_CAP:
+                yield path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
 
 
 def _connections(parsed: ParsedFile, config: Config, memo: Dict[Tuple[str, Optional[str]], Optional[Target]]) -> List[Connection]:
