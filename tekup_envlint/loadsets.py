@@ -31,7 +31,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from tekup_envlint.config import Config
 from tekup_envlint.dsn import whole_reference
@@ -265,8 +265,12 @@ def _inside(rel: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection]) -> None:
+    def __init__(
+        self, root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection],
+        ignored: Callable[[Sequence[str]], Set[str]] = lambda paths: set(),
+    ) -> None:
         self.root = root
+        self.ignored = ignored
         self.config = config
         self.files = {f.source.path: f for f in files}
         self.by_file: Dict[str, List[Connection]] = {}
@@ -301,8 +305,26 @@ class _Builder:
             order += [f"mode:{mode}", f"mode-local:{mode}"]
         return [slots[s] for s in order if s in slots]
 
+    def _copies(self) -> Dict[str, str]:
+        """Where a template's copy goes when the convention says it is not the file the
+        template is named after: when the repository ignores `.env.local` but not `.env`,
+        `.env` holds committed shared defaults and the developer copies the template to
+        `.env.local` (Next.js's convention; the same for `.env.<mode>.local`)."""
+        targets: Set[str] = set()
+        for folder, parsed_files in self.folders.items():
+            for parsed in parsed_files:
+                name = self.names[parsed.source.path]
+                if name.role == "template" and name.target and parsed.source.in_git:
+                    if dotenv_name(name.target, self.config).role in ("base", "mode"):
+                        targets.add(_join(folder, name.target))
+        if not targets:
+            return {}
+        ignored = self.ignored(sorted(targets | {t + ".local" for t in targets}))
+        return {t: t + ".local" for t in targets if t + ".local" in ignored and t not in ignored}
+
     def dotenv_sets(self) -> List[LoadSet]:
         out: List[LoadSet] = []
+        copies = self._copies()
         for folder, parsed_files in self.folders.items():
             slots = self._conventional(folder)
             modes = ["default"] if ("base" in slots or "local" in slots) else []
@@ -313,6 +335,7 @@ class _Builder:
                 name = self.names[parsed.source.path]
                 if name.role == "template":
                     target = _join(folder, name.target or ".env")
+                    target = copies.get(target, target)
                     out.append(self._set("template", name.mode, [parsed], template_of=target))
                 elif name.role == "standalone" or _snippet(parsed.source.path):
                     out.append(self._set("standalone", parsed.source.env, [parsed]))
@@ -420,8 +443,12 @@ class _Builder:
 
 def build_load_sets(
     root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection], apps: Iterable[str],
+    ignored: Callable[[Sequence[str]], Set[str]] = lambda paths: set(),
 ) -> Tuple[List[LoadSet], Dict[str, Set[str]]]:
-    """Every load set of the workspace, dotenv ones first, and the apps each Compose file builds."""
-    builder = _Builder(root, config, files, connections)
+    """Every load set of the workspace, dotenv ones first, and the apps each Compose file builds.
+
+    `ignored` says which repo-relative paths the repository's ignore rules match (git's view,
+    from discovery), for the conventions that depend on what stays uncommitted."""
+    builder = _Builder(root, config, files, connections, ignored)
     compose, builds = builder.compose_sets(apps)
     return builder.dotenv_sets() + compose, builds

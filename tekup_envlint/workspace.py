@@ -294,7 +294,10 @@ def build(root: Path, config: Config, files: List[ParsedFile]) -> Workspace:
         app.connections.extend(_connections(parsed, config, memo))
     _through_services(apps)
     connections = [c for app in apps.values() for c in app.connections]
-    load_sets, builds = build_load_sets(root, config, files, connections, list(apps))
+    from tekup_envlint.discovery import ignored_by_git  # git's view stays in discovery
+
+    load_sets, builds = build_load_sets(root, config, files, connections, list(apps),
+                                        lambda paths: ignored_by_git(root, paths))
     for load_set in load_sets:
         apps.setdefault(load_set.app, App(load_set.app)).load_sets.append(load_set)
     return Workspace(root=root, config=config, files=files, apps=dict(sorted(apps.items())),

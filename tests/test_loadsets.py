@@ -144,3 +144,31 @@ def test_workspace_markers(tree, marker: str) -> None:
 def test_plain_root_manifest_still_owns_its_folders(tree) -> None:
     ws = workspace(tree({"package.json": "{}", "config/.env": "B=1\n"}))
     assert set(ws.apps) == {"."}
+
+
+def test_template_copied_to_env_local_when_env_is_committed_defaults(tree) -> None:
+    # Next.js's convention, as teable uses it: the repository ignores .env.local, not .env
+    from conftest import git_init
+
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.gitignore": ".env.local\n.env.*.local\n",
+        "apps/a/.env": "A=1\n",
+        "apps/a/.env.example": "A=\nOPTIONAL=\n",
+        "apps/a/.env.production.example": "P=\n",
+    })
+    git_init(root)
+    ws = workspace(root)
+    assert {ls.files[0]: ls.template_of for ls in ws.load_sets if ls.kind == "template"} == {
+        "apps/a/.env.example": "apps/a/.env.local",
+        "apps/a/.env.production.example": "apps/a/.env.production.local",
+    }
+
+
+def test_template_copied_to_env_when_env_is_ignored(tree) -> None:
+    from conftest import git_init
+
+    root = tree({"apps/a/package.json": "{}", "apps/a/.gitignore": ".env\n.env.*\n!.env.example\n",
+                 "apps/a/.env.example": "A=\n"})
+    git_init(root)
+    assert [ls.template_of for ls in workspace(root).load_sets if ls.kind == "template"] == ["apps/a/.env"]

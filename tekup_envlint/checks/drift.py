@@ -95,11 +95,6 @@ def _missing(ws: Workspace, to_real: bool) -> Iterator[Tuple[ParsedFile, Setting
     else keys of the file a template is copied to missing from its templates (DRF001).
     """
     for copy, templates, reals in _templates_by_copy(ws):
-        if to_real and copy.source.in_git and copy.source.tracked:
-            # a committed `.env` is the repository's shared defaults, not a developer's copy
-            # of the template; that copy is the untracked overlay (`.env.local`), which may set
-            # only what the defaults lack, so the template's keys are no drift here
-            continue
         if to_real:
             keys, names = _keys(reals), _places([f.source.path for f in reals])
             for template in templates:
