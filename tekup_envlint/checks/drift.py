@@ -233,16 +233,18 @@ def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
     """Files whose keys may feed a Compose file's interpolation, repo-relative.
 
     Compose reads the project `.env` beside the file. The app's own env files count too
-    (a developer often runs `docker compose --env-file .env.local`), and so do the files its
-    services name in `env_file`, which are often passed the same way, and the env files of the
+    (a developer often runs `docker compose --env-file .env.local`), and so do those of the
+    apps it builds (firecrawl's root Compose file is run with a `.env` made from the
+    template of the app it builds), the files its services name in `env_file`, which are often passed the same way, and the env files of the
     folders above it (`docker compose -f docker/production/compose.yml --env-file .env` run
     from the repository root, whose `.env.example` documents the variables).
     """
     folder = posixpath.dirname(compose.source.path)
     found = [_join(folder, ".env")]
-    app = ws.apps.get(compose.source.app)
-    if app is not None:
-        found += [f.source.path for f in _dotenvs(app)]
+    for root in [compose.source.app, *sorted(ws.builds.get(compose.source.path, ()))]:
+        app = ws.apps.get(root)  # its own app, and the apps it builds (their template is copied here)
+        if app is not None:
+            found += [f.source.path for f in _dotenvs(app)]
     above = {folder} | {"/".join(folder.split("/")[:i]) for i in range(len(folder.split("/")))}
     found += [f.source.path for f in ws.files
               if f.source.kind == "dotenv" and posixpath.dirname(f.source.path) in above]
