@@ -100,6 +100,19 @@ class Workspace:
         holding = [ls for ls in self.load_sets if ls.kind in ("dotenv", "standalone") and target in ls.files]
         return next((ls for ls in holding if ls.mode == template.mode), None) or next(iter(holding), None)
 
+    def resolve(self, app: str, name: str) -> List[Tuple[LoadSet, Connection]]:
+        """Where a variable a Prisma datasource names (`env("DATABASE_URL")`) points, in each
+        load set of the app (then of the repository root) that sets it: the value each
+        process would hand to Prisma."""
+        found: List[Tuple[LoadSet, Connection]] = []
+        for root in dict.fromkeys((app, ".")):
+            owner = self.apps.get(root)
+            for load_set in owner.load_sets if owner is not None else ():
+                found.extend((load_set, c) for c in load_set.connections if c.key == name)
+            if found:
+                break
+        return found
+
     def template_for(self, path: str) -> List[LoadSet]:
         """The templates that are copied to a real file."""
         return [ls for ls in self.load_sets if ls.kind == "template" and ls.template_of == path]

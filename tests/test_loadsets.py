@@ -172,3 +172,14 @@ def test_template_copied_to_env_when_env_is_ignored(tree) -> None:
                  "apps/a/.env.example": "A=\n"})
     git_init(root)
     assert [ls.template_of for ls in workspace(root).load_sets if ls.kind == "template"] == ["apps/a/.env"]
+
+
+def test_prisma_variable_resolved_in_the_apps_load_sets(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+        "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/.env.production": "DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:${PW}@aws-1-eu-central-1.pooler.supabase.com:5432/postgres\n",
+    })
+    found = workspace(root).resolve("apps/a", "DATABASE_URL")
+    assert [(ls.mode, c.provider) for ls, c in found] == [("default", "docker"), ("production", "supabase")]
