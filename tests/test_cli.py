@@ -122,6 +122,19 @@ def test_map_text_fits_80_columns_in_a_pipe(tmp_path: Path) -> None:
     assert max(len(line) for line in wide.splitlines()) > 80
 
 
+def test_readme_map_example_is_the_real_output(capsys) -> None:
+    from tekup_envlint.report.text import map_table
+    from tekup_envlint import engine
+    from tekup_envlint.config_file import load as load_config
+    from tekup_envlint.workspace import build
+
+    config = load_config(EXAMPLE)
+    out = map_table(build(EXAMPLE.resolve(), config, engine.load_files(EXAMPLE.resolve(), config)), False, 80)
+    block = out[out.index("apps/production/tekup-crm"):]
+    block = block[:block.index("\n\n")]
+    assert block in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_map_text_marks_hybrid_apps(capsys) -> None:
     code, out, _ = run(capsys, "map", str(EXAMPLE), "--no-color")
     assert code == 0
