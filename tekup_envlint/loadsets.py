@@ -172,7 +172,9 @@ def _snippet(path: str) -> bool:
 # --------------------------------------------------------------------------- effective settings
 
 
-def _effective(files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]], service: Optional[str] = None) -> List[Connection]:
+def _effective(
+    files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]], service: Optional[ComposeService] = None,
+) -> List[Connection]:
     """The connections a process sees: each key from the last file that sets it.
 
     A later file that sets a key to anything (even a value that is no connection) hides the
@@ -181,10 +183,8 @@ def _effective(files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]]
     seen: List[Tuple[Set[str], List[Connection]]] = []
     for parsed in files:
         if parsed.source.kind == "compose":
-            keys = {s.key for s in parsed.settings if s.service == service}
-            conns = [c for c in by_file.get(parsed.source.path, ())
-                     if (c.setting is not None and c.setting.service == service)
-                     or (c.service is not None and c.service.name == service)]
+            keys = {s.key for s in service.environment} if service is not None else set()
+            conns = list(by_file.get(f"{parsed.source.path}#{service.name}", ())) if service is not None else []
         else:
             keys = {s.key for s in parsed.settings}
             conns = list(by_file.get(parsed.source.path, ()))
@@ -276,6 +276,10 @@ class _Builder:
         self.by_file: Dict[str, List[Connection]] = {}
         for conn in connections:
             self.by_file.setdefault(conn.file.source.path, []).append(conn)
+            # a Compose file's connections also by service (`path#name`), for its services' sets
+            service = conn.service.name if conn.service is not None else conn.setting.service if conn.setting else ""
+            if service:
+                self.by_file.setdefault(f"{conn.file.source.path}#{service}", []).append(conn)
         self.folders: Dict[str, List[ParsedFile]] = {}
         for parsed in files:
             if parsed.source.kind == "dotenv":
@@ -411,11 +415,10 @@ class _Builder:
                 env_files = [self.files[p] for p in (_join(folder, r.path) for r in service.env_files)
                              if "$" not in p and p in self.files]
                 chain = baked + env_files + [compose]
-                if len(chain) == 1 and not service.environment and service.name not in {
-                    c.key for c in self.by_file.get(compose.source.path, ()) if c.service is not None
-                }:
-                    continue
-                conns = _effective(chain, self.by_file, service.name)
+                own = self.by_file.get(f"{compose.source.path}#{service.name}", ())
+                if len(chain) == 1 and not service.environment and not any(c.service is not None for c in own):
+                    continue  # reads nothing and is no database: no process environment to model
+                conns = _effective(chain, self.by_file, service)
                 if project_file is not None:
                     conns = self._interpolated(conns, compose, project_file)
                 out.append(LoadSet(

@@ -77,6 +77,8 @@ class Workspace:
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
     _by_path: Optional[Dict[str, ParsedFile]] = field(default=None, init=False, repr=False, compare=False)
     _reach: Optional[Dict[str, Set[str]]] = field(default=None, init=False, repr=False, compare=False)
+    _load_set_index: Optional[Tuple[Dict[str, List[LoadSet]], Dict[str, List[LoadSet]]]] = field(
+        default=None, init=False, repr=False, compare=False)
 
     def file(self, path: str) -> Optional[ParsedFile]:
         """The discovered file at a repo-relative path, if any."""
@@ -97,8 +99,23 @@ class Workspace:
         target = template.template_of
         if target is None:
             return None
-        holding = [ls for ls in self.load_sets if ls.kind in ("dotenv", "standalone") and target in ls.files]
+        holding = self._index()[0].get(target, [])
         return next((ls for ls in holding if ls.mode == template.mode), None) or next(iter(holding), None)
+
+    def _index(self) -> Tuple[Dict[str, List[LoadSet]], Dict[str, List[LoadSet]]]:
+        """(real load sets by the files they hold, templates by the file they are copied to),
+        built once so that pairing templates does not scan every load set per template."""
+        if self._load_set_index is None:
+            holding: Dict[str, List[LoadSet]] = {}
+            templates: Dict[str, List[LoadSet]] = {}
+            for load_set in self.load_sets:
+                if load_set.kind in ("dotenv", "standalone"):
+                    for path in load_set.files:
+                        holding.setdefault(path, []).append(load_set)
+                elif load_set.kind == "template" and load_set.template_of is not None:
+                    templates.setdefault(load_set.template_of, []).append(load_set)
+            self._load_set_index = (holding, templates)
+        return self._load_set_index
 
     def resolve(self, app: str, name: str) -> List[Tuple[LoadSet, Connection]]:
         """Where a variable a Prisma datasource names (`env("DATABASE_URL")`) points, in each
@@ -115,7 +132,7 @@ class Workspace:
 
     def template_for(self, path: str) -> List[LoadSet]:
         """The templates that are copied to a real file."""
-        return [ls for ls in self.load_sets if ls.kind == "template" and ls.template_of == path]
+        return list(self._index()[1].get(path, ()))
 
     def compose_files_reaching(self, app: str) -> Set[str]:
         """The Compose files whose databases an app's DSNs can reach: the app's own, those
