@@ -137,7 +137,8 @@ class Workspace:
     def compose_files_reaching(self, app: str) -> Set[str]:
         """The Compose files whose databases an app's DSNs can reach: the app's own, those
         in a folder above the app (a root `docker-compose.yml` serves the apps beneath it),
-        those that build one of its services or read its env files (`env_file`), and the
+        those that build one of its services or read its env files (`env_file`), for the
+        repository root those of a top-level folder without a manifest (`docker/`), and the
         configured Docker database's. Not every PostgreSQL of the repository that happens to
         publish the same port."""
         if self._reach is None:
@@ -155,12 +156,20 @@ class Workspace:
                     posixpath.normpath(posixpath.join(folder, ref.path)) in app_files
                     for service in parsed.services for ref in service.env_files
                 )
-                if parsed.source.app == app or above or reads or app in self.builds.get(parsed.source.path, ()):
+                if (parsed.source.app == app or above or reads or app in self.builds.get(parsed.source.path, ())
+                        or (app == "." and self._top_config_folder(parsed.source.app))):
                     found.add(parsed.source.path)
             if self.config.docker.compose_file:
                 found.add(self.config.docker.compose_file)
             self._reach[app] = found
         return self._reach[app]
+
+    def _top_config_folder(self, unit: str) -> bool:
+        """A folder right under the root with no manifest of its own (`docker/`, `infra/`): the
+        workspace's own infrastructure, which serves the env files at the root."""
+        from tekup_envlint.discovery import MANIFESTS
+
+        return unit != "." and "/" not in unit and not any((self.root / unit / m).is_file() for m in MANIFESTS)
 
     def initdb_databases(self, compose: ParsedFile, service: ComposeService) -> Set[str]:
         """Databases a Compose PostgreSQL service creates beyond POSTGRES_DB, where that can be

@@ -540,3 +540,14 @@ def test_sch004_databases_created_by_init_scripts(tree) -> None:
         ),
     }
     assert [f.key for f in run(tree, files, "SCH004")] == ["C_URL"]
+
+
+def test_sch004_top_level_docker_folder_serves_the_root_env(tree) -> None:
+    # trigger.dev's layout: docker/docker-compose.yml runs the database for the root .env
+    compose = "services:\n  database:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports: ['5432:5432']\n"
+    files = {
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "docker/docker-compose.yml": compose,
+        ".env.example": "DATABASE_URL=postgresql://someone:pw@localhost:5432/app\n",
+    }
+    assert [f.key for f in run(tree, files, "SCH004")] == ["DATABASE_URL"]
