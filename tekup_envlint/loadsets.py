@@ -73,8 +73,10 @@ class LoadSet:
 
     @property
     def providers(self) -> Tuple[str, ...]:
-        """The database providers its settings point at (supabase, docker, ...), sorted."""
-        return tuple(sorted({c.provider for c in self.connections if c.provider is not None}))
+        """The database providers its settings point at (supabase, docker, ...), sorted. A
+        Compose database service itself is no client setting: a PostgreSQL server does not
+        read the `SUPABASE_URL` its build context bakes in."""
+        return tuple(sorted({c.provider for c in self.connections if c.provider is not None and c.service is None}))
 
     @property
     def hybrid(self) -> bool:

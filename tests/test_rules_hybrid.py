@@ -282,3 +282,12 @@ def test_environment_overriding_the_baked_file_is_one_provider(tree) -> None:
         "compose.yml": "services:\n  web:\n    build: apps/web\n    environment:\n      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n",
     })
     assert lint(root, select="HYB001") == []
+
+
+def test_database_service_built_beside_a_supabase_env_is_not_a_client(tree) -> None:
+    # a custom PostgreSQL image built from a folder whose .env names Supabase
+    root = tree({
+        "db/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+        "compose.yml": "services:\n  db:\n    build: ./db\n    image: postgres:16\n",
+    })
+    assert lint(root, select="HYB001") == []
