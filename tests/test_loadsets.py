@@ -183,3 +183,12 @@ def test_prisma_variable_resolved_in_the_apps_load_sets(tree) -> None:
     })
     found = workspace(root).resolve("apps/a", "DATABASE_URL")
     assert [(ls.mode, c.provider) for ls, c in found] == [("default", "docker"), ("production", "supabase")]
+
+
+def test_scoped_run_finds_the_same_unit_on_disk(tree) -> None:
+    from tekup_envlint.discovery import app_folder_of
+
+    root = tree({"package.json": '{"workspaces": ["apps/*"]}', "apps/web/package.json": "{}", "docker/.env": "A=1\n"})
+    assert app_folder_of(root, "docker/.env", DEFAULT) == "docker"
+    assert app_folder_of(root, "apps/web/sub/.env", DEFAULT) == "apps/web"
+    assert app_folder_of(root, ".env", DEFAULT) == "."
