@@ -267,6 +267,9 @@ def _inside(rel: str) -> bool:
 
 
 class _Builder:
+    """One workspace's load sets: its dotenv files by folder, its connections by file (and by
+    Compose service), read once and shared by the dotenv and the Compose half."""
+
     def __init__(
         self, root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection],
         ignored: Callable[[Sequence[str]], Set[str]] = lambda paths: set(),
