@@ -145,6 +145,28 @@ def _git_listing(root: Path, folders: Sequence[str] = ()) -> Optional[Tuple[List
     return split(live), split(ignored) if started[1].returncode == 0 else []
 
 
+def ignored_by_git(root: Path, paths: Sequence[str]) -> Set[str]:
+    """Which of these repo-relative paths (existing or not) the repository's ignore rules
+    match, tracked or not (`git check-ignore --no-index`); empty outside git or on error.
+
+    The workspace asks this of names a convention implies (is `.env.local` meant to stay
+    uncommitted here?). Same safety as `_git_listing`: nothing from the repository runs.
+    """
+    if not paths:
+        return set()
+    command = ["git", "-c", "core.fsmonitor=false", "-C", str(root),
+               "check-ignore", "--no-index", "--stdin", "-z"]
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    try:
+        done = subprocess.run(command, input=os.fsencode("\0".join(paths) + "\0"), stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, env=env, check=False)
+    except OSError:
+        return set()
+    if done.returncode not in (0, 1):  # 1: none of them is ignored
+        return set()
+    return {p for p in os.fsdecode(done.stdout).split("\0") if p}
+
+
 def _walk(top: Path, root: Path, config: Config) -> Iterable[str]:
     """Repo-relative paths under top, pruning vendored and excluded folders."""
     for dirpath, dirnames, filenames in os.walk(top, followlinks=False):

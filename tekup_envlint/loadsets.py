@@ -31,7 +31,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from tekup_envlint.config import Config
 from tekup_envlint.dsn import whole_reference
@@ -73,8 +73,10 @@ class LoadSet:
 
     @property
     def providers(self) -> Tuple[str, ...]:
-        """The database providers its settings point at (supabase, docker, ...), sorted."""
-        return tuple(sorted({c.provider for c in self.connections if c.provider is not None}))
+        """The database providers its settings point at (supabase, docker, ...), sorted. A
+        Compose database service itself is no client setting: a PostgreSQL server does not
+        read the `SUPABASE_URL` its build context bakes in."""
+        return tuple(sorted({c.provider for c in self.connections if c.provider is not None and c.service is None}))
 
     @property
     def hybrid(self) -> bool:
@@ -172,7 +174,9 @@ def _snippet(path: str) -> bool:
 # --------------------------------------------------------------------------- effective settings
 
 
-def _effective(files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]], service: Optional[str] = None) -> List[Connection]:
+def _effective(
+    files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]], service: Optional[ComposeService] = None,
+) -> List[Connection]:
     """The connections a process sees: each key from the last file that sets it.
 
     A later file that sets a key to anything (even a value that is no connection) hides the
@@ -181,10 +185,8 @@ def _effective(files: Sequence[ParsedFile], by_file: Dict[str, List[Connection]]
     seen: List[Tuple[Set[str], List[Connection]]] = []
     for parsed in files:
         if parsed.source.kind == "compose":
-            keys = {s.key for s in parsed.settings if s.service == service}
-            conns = [c for c in by_file.get(parsed.source.path, ())
-                     if (c.setting is not None and c.setting.service == service)
-                     or (c.service is not None and c.service.name == service)]
+            keys = {s.key for s in service.environment} if service is not None else set()
+            conns = list(by_file.get(f"{parsed.source.path}#{service.name}", ())) if service is not None else []
         else:
             keys = {s.key for s in parsed.settings}
             conns = list(by_file.get(parsed.source.path, ()))
@@ -265,13 +267,24 @@ def _inside(rel: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection]) -> None:
+    """One workspace's load sets: its dotenv files by folder, its connections by file (and by
+    Compose service), read once and shared by the dotenv and the Compose half."""
+
+    def __init__(
+        self, root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection],
+        ignored: Callable[[Sequence[str]], Set[str]] = lambda paths: set(),
+    ) -> None:
         self.root = root
+        self.ignored = ignored
         self.config = config
         self.files = {f.source.path: f for f in files}
         self.by_file: Dict[str, List[Connection]] = {}
         for conn in connections:
             self.by_file.setdefault(conn.file.source.path, []).append(conn)
+            # a Compose file's connections also by service (`path#name`), for its services' sets
+            service = conn.service.name if conn.service is not None else conn.setting.service if conn.setting else ""
+            if service:
+                self.by_file.setdefault(f"{conn.file.source.path}#{service}", []).append(conn)
         self.folders: Dict[str, List[ParsedFile]] = {}
         for parsed in files:
             if parsed.source.kind == "dotenv":
@@ -301,8 +314,26 @@ class _Builder:
             order += [f"mode:{mode}", f"mode-local:{mode}"]
         return [slots[s] for s in order if s in slots]
 
+    def _copies(self) -> Dict[str, str]:
+        """Where a template's copy goes when the convention says it is not the file the
+        template is named after: when the repository ignores `.env.local` but not `.env`,
+        `.env` holds committed shared defaults and the developer copies the template to
+        `.env.local` (Next.js's convention; the same for `.env.<mode>.local`)."""
+        targets: Set[str] = set()
+        for folder, parsed_files in self.folders.items():
+            for parsed in parsed_files:
+                name = self.names[parsed.source.path]
+                if name.role == "template" and name.target and parsed.source.in_git:
+                    if dotenv_name(name.target, self.config).role in ("base", "mode"):
+                        targets.add(_join(folder, name.target))
+        if not targets:
+            return {}
+        ignored = self.ignored(sorted(targets | {t + ".local" for t in targets}))
+        return {t: t + ".local" for t in targets if t + ".local" in ignored and t not in ignored}
+
     def dotenv_sets(self) -> List[LoadSet]:
         out: List[LoadSet] = []
+        copies = self._copies()
         for folder, parsed_files in self.folders.items():
             slots = self._conventional(folder)
             modes = ["default"] if ("base" in slots or "local" in slots) else []
@@ -313,6 +344,7 @@ class _Builder:
                 name = self.names[parsed.source.path]
                 if name.role == "template":
                     target = _join(folder, name.target or ".env")
+                    target = copies.get(target, target)
                     out.append(self._set("template", name.mode, [parsed], template_of=target))
                 elif name.role == "standalone" or _snippet(parsed.source.path):
                     out.append(self._set("standalone", parsed.source.env, [parsed]))
@@ -388,11 +420,10 @@ class _Builder:
                 env_files = [self.files[p] for p in (_join(folder, r.path) for r in service.env_files)
                              if "$" not in p and p in self.files]
                 chain = baked + env_files + [compose]
-                if len(chain) == 1 and not service.environment and service.name not in {
-                    c.key for c in self.by_file.get(compose.source.path, ()) if c.service is not None
-                }:
-                    continue
-                conns = _effective(chain, self.by_file, service.name)
+                own = self.by_file.get(f"{compose.source.path}#{service.name}", ())
+                if len(chain) == 1 and not service.environment and not any(c.service is not None for c in own):
+                    continue  # reads nothing and is no database: no process environment to model
+                conns = _effective(chain, self.by_file, service)
                 if project_file is not None:
                     conns = self._interpolated(conns, compose, project_file)
                 out.append(LoadSet(
@@ -420,8 +451,12 @@ class _Builder:
 
 def build_load_sets(
     root: Path, config: Config, files: Sequence[ParsedFile], connections: Iterable[Connection], apps: Iterable[str],
+    ignored: Callable[[Sequence[str]], Set[str]] = lambda paths: set(),
 ) -> Tuple[List[LoadSet], Dict[str, Set[str]]]:
-    """Every load set of the workspace, dotenv ones first, and the apps each Compose file builds."""
-    builder = _Builder(root, config, files, connections)
+    """Every load set of the workspace, dotenv ones first, and the apps each Compose file builds.
+
+    `ignored` says which repo-relative paths the repository's ignore rules match (git's view,
+    from discovery), for the conventions that depend on what stays uncommitted."""
+    builder = _Builder(root, config, files, connections, ignored)
     compose, builds = builder.compose_sets(apps)
     return builder.dotenv_sets() + compose, builds

@@ -6,6 +6,7 @@ Built once per run from parsed files; checks only read it.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Set, Tuple
@@ -78,6 +79,9 @@ class Workspace:
     builds: Dict[str, Set[str]] = field(default_factory=dict)  # Compose file -> apps it builds
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
     _by_path: Optional[Dict[str, ParsedFile]] = field(default=None, init=False, repr=False, compare=False)
+    _reach: Optional[Dict[str, Set[str]]] = field(default=None, init=False, repr=False, compare=False)
+    _load_set_index: Optional[Tuple[Dict[str, List[LoadSet]], Dict[str, List[LoadSet]]]] = field(
+        default=None, init=False, repr=False, compare=False)
 
     def file(self, path: str) -> Optional[ParsedFile]:
         """The discovered file at a repo-relative path, if any."""
@@ -98,20 +102,96 @@ class Workspace:
         target = template.template_of
         if target is None:
             return None
-        holding = [ls for ls in self.load_sets if ls.kind in ("dotenv", "standalone") and target in ls.files]
+        holding = self._index()[0].get(target, [])
         return next((ls for ls in holding if ls.mode == template.mode), None) or next(iter(holding), None)
+
+    def _index(self) -> Tuple[Dict[str, List[LoadSet]], Dict[str, List[LoadSet]]]:
+        """(real load sets by the files they hold, templates by the file they are copied to),
+        built once so that pairing templates does not scan every load set per template."""
+        if self._load_set_index is None:
+            holding: Dict[str, List[LoadSet]] = {}
+            templates: Dict[str, List[LoadSet]] = {}
+            for load_set in self.load_sets:
+                if load_set.kind in ("dotenv", "standalone"):
+                    for path in load_set.files:
+                        holding.setdefault(path, []).append(load_set)
+                elif load_set.kind == "template" and load_set.template_of is not None:
+                    templates.setdefault(load_set.template_of, []).append(load_set)
+            self._load_set_index = (holding, templates)
+        return self._load_set_index
+
+    def resolve(self, app: str, name: str) -> List[Tuple[LoadSet, Connection]]:
+        """Where a variable a Prisma datasource names (`env("DATABASE_URL")`) points, in each
+        load set of the app (then of the repository root) that sets it: the value each
+        process would hand to Prisma."""
+        found: List[Tuple[LoadSet, Connection]] = []
+        for root in dict.fromkeys((app, ".")):
+            owner = self.apps.get(root)
+            for load_set in owner.load_sets if owner is not None else ():
+                found.extend((load_set, c) for c in load_set.connections if c.key == name)
+            if found:
+                break
+        return found
 
     def template_for(self, path: str) -> List[LoadSet]:
         """The templates that are copied to a real file."""
-        return [ls for ls in self.load_sets if ls.kind == "template" and ls.template_of == path]
+        return list(self._index()[1].get(path, ()))
 
     def compose_files_reaching(self, app: str) -> Set[str]:
         """The Compose files whose databases an app's DSNs can reach: the app's own, those
-        that build one of its services, and the configured Docker database's."""
-        found = {f.source.path for f in self.files if f.source.kind == "compose" and f.source.app == app}
-        found |= {path for path, apps in self.builds.items() if app in apps}
-        if self.config.docker.compose_file:
-            found.add(self.config.docker.compose_file)
+        in a folder above the app (a root `docker-compose.yml` serves the apps beneath it),
+        those that build one of its services or read its env files (`env_file`), for the
+        repository root those of a top-level folder without a manifest (`docker/`), and the
+        configured Docker database's. Not every PostgreSQL of the repository that happens to
+        publish the same port."""
+        if self._reach is None:
+            self._reach = {}
+        if app not in self._reach:
+            here = "" if app == "." else app
+            app_files = {f.source.path for f in self.files if f.source.app == app}
+            found: Set[str] = set()
+            for parsed in self.files:
+                if parsed.source.kind != "compose":
+                    continue
+                folder = posixpath.dirname(parsed.source.path)
+                above = folder == "" or here == folder or here.startswith(folder + "/")
+                reads = any(
+                    posixpath.normpath(posixpath.join(folder, ref.path)) in app_files
+                    for service in parsed.services for ref in service.env_files
+                )
+                if (parsed.source.app == app or above or reads or app in self.builds.get(parsed.source.path, ())
+                        or (app == "." and self._top_config_folder(parsed.source.app))):
+                    found.add(parsed.source.path)
+            if self.config.docker.compose_file:
+                found.add(self.config.docker.compose_file)
+            self._reach[app] = found
+        return self._reach[app]
+
+    def _top_config_folder(self, unit: str) -> bool:
+        """A folder right under the root with no manifest of its own (`docker/`, `infra/`): the
+        workspace's own infrastructure, which serves the env files at the root."""
+        from tekup_envlint.discovery import MANIFESTS
+
+        return unit != "." and "/" not in unit and not any((self.root / unit / m).is_file() for m in MANIFESTS)
+
+    def initdb_databases(self, compose: ParsedFile, service: ComposeService) -> Set[str]:
+        """Databases a Compose PostgreSQL service creates beyond POSTGRES_DB, where that can be
+        read statically: names in POSTGRES_MULTIPLE_DATABASES, and `CREATE DATABASE x` in the
+        `.sql` and `.sh` scripts mounted at /docker-entrypoint-initdb.d (read here, as small
+        files inside the root and never through a symlink, because discovery takes only
+        configuration files)."""
+        found: Set[str] = set()
+        for setting in service.environment:
+            if setting.key == "POSTGRES_MULTIPLE_DATABASES" and setting.value and "$" not in setting.value:
+                found.update(n.strip() for n in re.split(r"[,\s]+", setting.value) if n.strip())
+        folder = posixpath.dirname(compose.source.path)
+        for volume in service.volumes:
+            source, _, rest = volume.partition(":")
+            if not rest.startswith(INITDB) or not source.startswith((".", "/")) or "$" in source:
+                continue
+            rel = posixpath.normpath(posixpath.join(folder, source))
+            for text in _small_files(self.root, rel):
+                found.update(m.group(1) for m in _CREATE_DATABASE.finditer(text))
         return found
     # what `check --live` found on the databases (an `endpoints.Reached`); None offline
     live: Optional["Reached"] = field(default=None, init=False, repr=False, compare=False)
@@ -145,6 +225,34 @@ class Workspace:
             for ds in parsed.datasources:
                 declared.update(name for name, _ in ds.schemas)
         return declared
+
+
+INITDB = "/docker-entrypoint-initdb.d"
+_CREATE_DATABASE = re.compile(r'\bCREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([A-Za-z0-9_\-]+)"?', re.I)
+_SCRIPT_SUFFIXES = (".sql", ".sh")
+_SCRIPT_CAP = 1_000_000
+
+
+def _small_files(root: Path, rel: str) -> Iterator[str]:
+    """The text of an init script mounted as one file, or of the scripts in a mounted
+    folder; nothing outside the root, through a symlink, or too big."""
+    if rel == ".." or rel.startswith("../") or posixpath.isabs(rel):
+        return
+    base = root / rel
+    try:
+        if base.is_symlink():
+            return
+        paths = [base] if base.is_file() else sorted(base.iterdir()) if base.is_dir() else []
+    except OSError:
+        return
+    for path in paths:
+        try:
+            if path.is_symlink() or not path.is_file() or not path.name.endswith(_SCRIPT_SUFFIXES):
+                continue
+            if path.stat().st_size <= _SCRIPT_CAP:
+                yield path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
 
 
 def _connections(parsed: ParsedFile, config: Config, memo: Dict[Tuple[str, Optional[str]], Optional[Target]]) -> List[Connection]:
@@ -230,7 +338,10 @@ def build(root: Path, config: Config, files: List[ParsedFile]) -> Workspace:
         app.connections.extend(_connections(parsed, config, memo))
     _through_services(apps)
     connections = [c for app in apps.values() for c in app.connections]
-    load_sets, builds = build_load_sets(root, config, files, connections, list(apps))
+    from tekup_envlint.discovery import ignored_by_git  # git's view stays in discovery
+
+    load_sets, builds = build_load_sets(root, config, files, connections, list(apps),
+                                        lambda paths: ignored_by_git(root, paths))
     for load_set in load_sets:
         apps.setdefault(load_set.app, App(load_set.app)).load_sets.append(load_set)
     return Workspace(root=root, config=config, files=files, apps=dict(sorted(apps.items())),

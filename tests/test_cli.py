@@ -47,12 +47,26 @@ def test_demo_json_validates_and_names_the_hybrid_apps(capsys) -> None:
     document = json.loads(out)
     jsonschema.validate(document, CHECK_SCHEMA)
     hybrid_apps = {f["app"] for f in document["findings"] if f["code"] == "HYB001"}
-    assert hybrid_apps == {"apps/production/tekup-billy", "apps/production/tekup-ai"}
+    assert hybrid_apps == {"apps/production/tekup-billy", "apps/production/tekup-ai", "apps/production/tekup-crm"}
     billy = next(f for f in document["findings"] if f["code"] == "HYB001" and f["app"] == "apps/production/tekup-billy")
     # one finding for the load set, at its first database setting, naming the others
     assert (billy["path"], billy["line"], billy["column"], billy["key"]) == (
         "apps/production/tekup-billy/.env", 6, 14, "SUPABASE_URL")
     assert {"path": "apps/production/tekup-billy/.env", "line": 11, "column": 14, "key": "DATABASE_URL"} in billy["related"]
+
+
+def test_demo_environment_model_cases(capsys) -> None:
+    _, out, _ = run(capsys, "check", str(EXAMPLE), "--format", "json")
+    findings = json.loads(out)["findings"]
+    # alternatives: two templates in one app are no hybrid
+    assert not [f for f in findings if f["code"] == "HYB001" and f["app"] == "apps/production/tekup-database"]
+    # overlay: the template is never compared with .env.ports
+    assert not [f for f in findings if f["code"] in ("DRF001", "DRF002") and f["app"] == "apps/web/tekup-portal"]
+    # build-context runtime hybrid: reported at the service, naming both sides
+    crm = [f for f in findings if f["code"] == "HYB001" and f["app"] == "apps/production/tekup-crm"]
+    assert [(f["path"], f["line"], f["key"]) for f in crm] == [("apps/production/tekup-crm/docker-compose.yml", 5, "crm")]
+    assert "SUPABASE_URL (apps/production/tekup-crm/.env:2 baked into the image)" in crm[0]["message"]
+    assert "DATABASE_URL (apps/production/tekup-crm/docker-compose.yml:8)" in crm[0]["message"]
 
 
 def test_demo_shows_every_family(capsys) -> None:
@@ -107,6 +121,19 @@ def test_map_text_fits_80_columns_in_a_pipe(tmp_path: Path) -> None:
     wide = subprocess.run([command, "map", str(EXAMPLE)], capture_output=True, text=True,
                           env=dict(env, COLUMNS="200"), check=True).stdout
     assert max(len(line) for line in wide.splitlines()) > 80
+
+
+def test_readme_map_example_is_the_real_output(capsys) -> None:
+    from tekup_envlint.report.text import map_table
+    from tekup_envlint import engine
+    from tekup_envlint.config_file import load as load_config
+    from tekup_envlint.workspace import build
+
+    config = load_config(EXAMPLE)
+    out = map_table(build(EXAMPLE.resolve(), config, engine.load_files(EXAMPLE.resolve(), config)), False, 80)
+    block = out[out.index("apps/production/tekup-crm"):]
+    block = block[:block.index("\n\n")]
+    assert block in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_map_text_marks_hybrid_apps(capsys) -> None:

@@ -144,3 +144,51 @@ def test_workspace_markers(tree, marker: str) -> None:
 def test_plain_root_manifest_still_owns_its_folders(tree) -> None:
     ws = workspace(tree({"package.json": "{}", "config/.env": "B=1\n"}))
     assert set(ws.apps) == {"."}
+
+
+def test_template_copied_to_env_local_when_env_is_committed_defaults(tree) -> None:
+    # Next.js's convention, as teable uses it: the repository ignores .env.local, not .env
+    from conftest import git_init
+
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/.gitignore": ".env.local\n.env.*.local\n",
+        "apps/a/.env": "A=1\n",
+        "apps/a/.env.example": "A=\nOPTIONAL=\n",
+        "apps/a/.env.production.example": "P=\n",
+    })
+    git_init(root)
+    ws = workspace(root)
+    assert {ls.files[0]: ls.template_of for ls in ws.load_sets if ls.kind == "template"} == {
+        "apps/a/.env.example": "apps/a/.env.local",
+        "apps/a/.env.production.example": "apps/a/.env.production.local",
+    }
+
+
+def test_template_copied_to_env_when_env_is_ignored(tree) -> None:
+    from conftest import git_init
+
+    root = tree({"apps/a/package.json": "{}", "apps/a/.gitignore": ".env\n.env.*\n!.env.example\n",
+                 "apps/a/.env.example": "A=\n"})
+    git_init(root)
+    assert [ls.template_of for ls in workspace(root).load_sets if ls.kind == "template"] == ["apps/a/.env"]
+
+
+def test_prisma_variable_resolved_in_the_apps_load_sets(tree) -> None:
+    root = tree({
+        "apps/a/package.json": "{}",
+        "apps/a/prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+        "apps/a/.env": f"DATABASE_URL={DOCKER_DSN}\n",
+        "apps/a/.env.production": "DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:${PW}@aws-1-eu-central-1.pooler.supabase.com:5432/postgres\n",
+    })
+    found = workspace(root).resolve("apps/a", "DATABASE_URL")
+    assert [(ls.mode, c.provider) for ls, c in found] == [("default", "docker"), ("production", "supabase")]
+
+
+def test_scoped_run_finds_the_same_unit_on_disk(tree) -> None:
+    from tekup_envlint.discovery import app_folder_of
+
+    root = tree({"package.json": '{"workspaces": ["apps/*"]}', "apps/web/package.json": "{}", "docker/.env": "A=1\n"})
+    assert app_folder_of(root, "docker/.env", DEFAULT) == "docker"
+    assert app_folder_of(root, "apps/web/sub/.env", DEFAULT) == "apps/web"
+    assert app_folder_of(root, ".env", DEFAULT) == "."

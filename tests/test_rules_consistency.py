@@ -334,3 +334,33 @@ def test_configured_legacy_project_changes_nothing_for_con004(tree) -> None:
     root = tree(app({".env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nVITE_SUPABASE_URL=https://{FOREIGN}.supabase.co\n"}))
     config = replace(DEFAULT, legacy=())
     assert [f.line for f in lint(root, config, select="CON004")] == [2]
+
+
+# --------------------------------------------------------------------------- CON005
+
+PG = "services:\n  db:\n    image: postgres:16\n    ports: ['{port}:5432']\n"
+
+
+def test_con005_root_stack_and_app_stack_on_one_port(tree) -> None:
+    root = tree({
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "docker-compose.yml": PG.format(port=5432),
+        "apps/web/package.json": "{}",
+        "apps/web/compose.yaml": PG.format(port="${DB_PORT:-5432}"),
+    })
+    found = [f for f in lint(root, select="CON005") if f.code == "CON005"]
+    assert [(f.path, f.line, f.column, f.key) for f in found] == [("docker-compose.yml", 2, 3, "db")]
+    assert "apps/web/compose.yaml:2" in found[0].message
+
+
+def test_con005_alternative_examples_and_one_folders_files_are_not_compared(tree) -> None:
+    # teable's layout: dockers/examples/{cluster,standalone} are alternatives no app runs together
+    root = tree({
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "dockers/examples/cluster/docker-compose.yaml": PG.format(port=42345),
+        "dockers/examples/standalone/docker-compose.yaml": PG.format(port=42345),
+        "apps/web/package.json": "{}",
+        "apps/web/docker-compose.dev.yml": PG.format(port=5432),
+        "apps/web/docker-compose.test.yml": PG.format(port=5432),
+    })
+    assert lint(root, select="CON005") == []

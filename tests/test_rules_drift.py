@@ -358,3 +358,14 @@ def test_workspace_templates_by_folder_in_workspace_order_and_cached() -> None:
     found = ws.templates_by_folder()
     assert found == {"apps/web": ["apps/web/.env.example", "apps/web/.env.local.example"], "": [".env.sample"]}
     assert ws.templates_by_folder() is found
+
+
+def test_drf004_reads_the_env_files_of_the_app_a_compose_file_builds(tree) -> None:
+    # firecrawl's layout: the root Compose file builds apps/api, whose template documents the variables
+    root = tree({
+        "docker-compose.yaml": "services:\n  api:\n    build: apps/api\n    environment:\n"
+                               "      USE_DB_AUTHENTICATION: ${USE_DB_AUTHENTICATION}\n      OTHER: ${OTHER}\n",
+        "apps/api/package.json": "{}",
+        "apps/api/.env.example": "USE_DB_AUTHENTICATION=true\n",
+    })
+    assert [f.key for f in lint(root, select="DRF004")] == ["OTHER"]

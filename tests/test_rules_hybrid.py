@@ -260,3 +260,34 @@ def test_host_naming_a_plain_postgres_service_stays_docker(tree) -> None:
     found = lint(root, select="HYB001")
     assert positions(found, "HYB001") == [("docker/.env.example", 1, 21, "SUPABASE_PUBLIC_URL")]
     assert "POSTGRES_HOST (docker/.env.example:2)" in found[0].message
+
+
+def test_service_env_file_on_supabase_and_environment_on_compose_postgres(tree) -> None:
+    root = tree({
+        "deploy/supabase.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+        "deploy/compose.yml": (
+            "services:\n  db:\n    image: postgres:16\n  api:\n    image: node:20\n    env_file: supabase.env\n"
+            "    environment:\n      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n"
+        ),
+    })
+    found = lint(root, select="HYB001")
+    assert positions(found, "HYB001") == [("deploy/compose.yml", 4, 3, "api")]
+    assert "SUPABASE_URL (deploy/supabase.env:1)" in found[0].message
+
+
+def test_environment_overriding_the_baked_file_is_one_provider(tree) -> None:
+    root = tree({
+        "apps/web/package.json": "{}",
+        "apps/web/.env": f"DATABASE_URL={POOLER_DSN}\n",
+        "compose.yml": "services:\n  web:\n    build: apps/web\n    environment:\n      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n",
+    })
+    assert lint(root, select="HYB001") == []
+
+
+def test_database_service_built_beside_a_supabase_env_is_not_a_client(tree) -> None:
+    # a custom PostgreSQL image built from a folder whose .env names Supabase
+    root = tree({
+        "db/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+        "compose.yml": "services:\n  db:\n    build: ./db\n    image: postgres:16\n",
+    })
+    assert lint(root, select="HYB001") == []

@@ -188,7 +188,9 @@ def test_sch004_service_name_from_another_app_and_a_password_that_is_never_shown
         "apps/api/package.json": PKG,
         "apps/api/docker-compose.yml": compose,
     }
-    found = run(tree, files, "SCH004")
+    # another Compose project's service is reached only when it is the configured Docker database
+    found = run(tree, files, "SCH004", replace(DEFAULT, docker=replace(
+        DEFAULT.docker, compose_file="apps/tekup-database/docker-compose.yml")))
     assert where(found) == [("apps/api/docker-compose.yml", 5, 21)]
     assert "database tekup (the service creates tekup_db)" in found[0].message
     assert "a password that differs from its POSTGRES_PASSWORD" in found[0].message
@@ -493,3 +495,59 @@ def test_shared_prisma_package_reads_the_env_of_the_app_that_runs_it(tree) -> No
     assert lint(root, select="SCH009") == []
     (root / "apps/web/.env").write_text("OTHER=1\n")
     assert [f.key for f in lint(root, select="SCH009")] == ["PRISMA_DATABASE_URL"]
+
+
+def test_sch004_compares_only_with_databases_the_app_reaches(tree) -> None:
+    # two unrelated stacks publish 5432; the app's DSN reaches only its own
+    other = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: other\n    ports: ['5432:5432']\n"
+    mine = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports: ['5432:5432']\n"
+    files = {
+        "package.json": '{"workspaces": ["apps/*", "examples/*"]}',
+        "apps/web/package.json": PKG,
+        "apps/web/.env": "DATABASE_URL=postgresql://app:pw@localhost:5432/app\n",
+        "apps/web/docker-compose.yml": mine,
+        "examples/demo/package.json": PKG,
+        "examples/demo/docker-compose.yml": other,
+    }
+    assert run(tree, files, "SCH004") == []
+
+
+def test_sch004_root_compose_serves_the_apps_beneath(tree) -> None:
+    compose = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports: ['5432:5432']\n"
+    files = {
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "docker-compose.yml": compose,
+        "apps/web/package.json": PKG,
+        "apps/web/.env": "DATABASE_URL=postgresql://someone:pw@localhost:5432/app\n",
+    }
+    assert [f.key for f in run(tree, files, "SCH004")] == ["DATABASE_URL"]
+
+
+def test_sch004_databases_created_by_init_scripts(tree) -> None:
+    compose = (
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n"
+        "      POSTGRES_DB: app\n      POSTGRES_MULTIPLE_DATABASES: billing,crm\n"
+        "    ports: ['5432:5432']\n    volumes:\n      - ./initdb:/docker-entrypoint-initdb.d\n"
+    )
+    files = {
+        "apps/web/package.json": PKG,
+        "apps/web/docker-compose.yml": compose,
+        "apps/web/initdb/01.sql": 'CREATE DATABASE "analytics";\n',
+        "apps/web/.env": (
+            "A_URL=postgresql://app:pw@localhost:5432/billing\n"
+            "B_URL=postgresql://app:pw@localhost:5432/analytics\n"
+            "C_URL=postgresql://app:pw@localhost:5432/missing\n"
+        ),
+    }
+    assert [f.key for f in run(tree, files, "SCH004")] == ["C_URL"]
+
+
+def test_sch004_top_level_docker_folder_serves_the_root_env(tree) -> None:
+    # trigger.dev's layout: docker/docker-compose.yml runs the database for the root .env
+    compose = "services:\n  database:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports: ['5432:5432']\n"
+    files = {
+        "package.json": '{"workspaces": ["apps/*"]}',
+        "docker/docker-compose.yml": compose,
+        ".env.example": "DATABASE_URL=postgresql://someone:pw@localhost:5432/app\n",
+    }
+    assert [f.key for f in run(tree, files, "SCH004")] == ["DATABASE_URL"]

@@ -6,6 +6,7 @@ says which role it holds; a JWT says when it expires; two names for one value mu
 
 from __future__ import annotations
 
+import posixpath
 import time
 from collections import Counter
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -16,7 +17,7 @@ from tekup_envlint.checks import rule
 from tekup_envlint.classify import classify, is_placeholder
 from tekup_envlint.models import Hit, ParsedFile, Setting
 from tekup_envlint.redact import redact
-from tekup_envlint.workspace import Connection, Workspace, describe
+from tekup_envlint.workspace import Connection, Workspace, describe, published_ports
 
 HOSTED = ("supabase", "legacy-vault")
 SUPABASE_KINDS = ("supabase", "legacy-vault", "supabase-local")
@@ -355,3 +356,50 @@ def alias_disagreement(ws: Workspace) -> Iterator[Hit]:
                         value=later.value,
                     )
                     break
+
+
+# --------------------------------------------------------------------------- CON005
+
+
+def _postgres_services(ws: Workspace) -> Dict[str, List[Connection]]:
+    """The Compose PostgreSQL services by Compose file."""
+    found: Dict[str, List[Connection]] = {}
+    for app in ws.apps.values():
+        for conn in app.connections:
+            if conn.service is not None and conn.target.source == "compose-service":
+                found.setdefault(conn.file.source.path, []).append(conn)
+    return found
+
+
+@rule("CON005")
+def published_port_clash(ws: Workspace) -> Iterator[Hit]:
+    """Two Compose projects that both reach one app publish a PostgreSQL on the same host
+    port: they cannot run together, and the app's `localhost` DSN means whichever started
+    first. Files of one folder are one project's alternatives (dev, test) and are never
+    compared; stacks no app reaches together (alternative deployment examples) neither."""
+    services = _postgres_services(ws)
+    if len(services) < 2:
+        return
+    reported = set()
+    for app in ws.apps.values():
+        first: Dict[int, Connection] = {}
+        for path in sorted(ws.compose_files_reaching(app.root)):
+            for conn in services.get(path, ()):
+                service = conn.service
+                assert service is not None
+                for port in published_ports(service, conn.target.port or 5432):
+                    earlier = first.setdefault(port, conn)
+                    folder = posixpath.dirname(path)
+                    if earlier is conn or posixpath.dirname(earlier.file.source.path) == folder:
+                        continue
+                    if (path, service.name, port) in reported:
+                        continue
+                    reported.add((path, service.name, port))
+                    yield Hit(
+                        path, service.span, conn.file.source.app, service.name,
+                        f"service {service.name} publishes PostgreSQL on host port {port}, as service "
+                        f"{earlier.key} ({earlier.where}) does, and app {app.root} reaches both: the "
+                        f"two stacks cannot run at the same time, and a DSN on localhost:{port} reaches "
+                        f"whichever started first; publish one on another port",
+                        value=str(port),
+                    )

@@ -22,12 +22,6 @@ def _dotenvs(app: App) -> List[ParsedFile]:
     return [f for f in app.files if f.source.kind == "dotenv"]
 
 
-def _split(app: App) -> Tuple[List[ParsedFile], List[ParsedFile]]:
-    """(templates, real env files) of an app: dotenv files only."""
-    files = _dotenvs(app)
-    return [f for f in files if f.source.env == "template"], [f for f in files if f.source.env != "template"]
-
-
 def _first_settings(parsed: ParsedFile) -> Dict[str, Setting]:
     """Each key's first setting in a file, in file order."""
     found: Dict[str, Setting] = {}
@@ -38,19 +32,6 @@ def _first_settings(parsed: ParsedFile) -> Dict[str, Setting]:
 
 def _keys(files: Sequence[ParsedFile]) -> Set[str]:
     return {s.key for f in files for s in f.settings}
-
-
-def _folder(parsed: ParsedFile) -> str:
-    return posixpath.dirname(parsed.source.path)
-
-
-def _by_folder(files: Sequence[ParsedFile]) -> Dict[str, List[ParsedFile]]:
-    """Files grouped by folder: a developer makes `.env` from the template beside it
-    (`cp .env.example .env`), so a template speaks only for the env files of its folder."""
-    found: Dict[str, List[ParsedFile]] = {}
-    for parsed in files:
-        found.setdefault(_folder(parsed), []).append(parsed)
-    return found
 
 
 def _places(paths: Sequence[str]) -> str:
@@ -95,11 +76,6 @@ def _missing(ws: Workspace, to_real: bool) -> Iterator[Tuple[ParsedFile, Setting
     else keys of the file a template is copied to missing from its templates (DRF001).
     """
     for copy, templates, reals in _templates_by_copy(ws):
-        if to_real and copy.source.in_git and copy.source.tracked:
-            # a committed `.env` is the repository's shared defaults, not a developer's copy
-            # of the template; that copy is the untracked overlay (`.env.local`), which may set
-            # only what the defaults lack, so the template's keys are no drift here
-            continue
         if to_real:
             keys, names = _keys(reals), _places([f.source.path for f in reals])
             for template in templates:
@@ -238,16 +214,18 @@ def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
     """Files whose keys may feed a Compose file's interpolation, repo-relative.
 
     Compose reads the project `.env` beside the file. The app's own env files count too
-    (a developer often runs `docker compose --env-file .env.local`), and so do the files its
-    services name in `env_file`, which are often passed the same way, and the env files of the
-    folders above it (`docker compose -f docker/production/compose.yml --env-file .env` run
+    (a developer often runs `docker compose --env-file .env.local`), and so do those of the
+    apps it builds (firecrawl's root Compose file is run with a `.env` made from the
+    template of the app it builds), the files its services name in `env_file` (often passed
+    the same way), and the env files of the folders above it (`docker compose -f docker/production/compose.yml --env-file .env` run
     from the repository root, whose `.env.example` documents the variables).
     """
     folder = posixpath.dirname(compose.source.path)
     found = [_join(folder, ".env")]
-    app = ws.apps.get(compose.source.app)
-    if app is not None:
-        found += [f.source.path for f in _dotenvs(app)]
+    for root in [compose.source.app, *sorted(ws.builds.get(compose.source.path, ()))]:
+        app = ws.apps.get(root)  # its own app, and the apps it builds (their template is copied here)
+        if app is not None:
+            found += [f.source.path for f in _dotenvs(app)]
     above = {folder} | {"/".join(folder.split("/")[:i]) for i in range(len(folder.split("/")))}
     found += [f.source.path for f in ws.files
               if f.source.kind == "dotenv" and posixpath.dirname(f.source.path) in above]

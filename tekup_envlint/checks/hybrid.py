@@ -40,7 +40,7 @@ def hybrid_database(ws: Workspace) -> Iterator[Hit]:
     for load_set in ws.load_sets:
         if not load_set.hybrid:
             continue
-        conns = [c for c in load_set.connections if c.provider is not None]
+        conns = [c for c in load_set.connections if c.provider is not None and c.service is None]
         providers = load_set.providers
         ids = frozenset(_identity(c) for c in conns)
         if any(ids <= done or _identity(conns[0]) in done for done in reported):

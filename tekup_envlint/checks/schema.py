@@ -11,7 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
@@ -131,6 +131,7 @@ class _Database:
     database: Optional[str]
     password: Optional[str]
     published: Tuple[int, ...]  # host ports that reach its PostgreSQL port
+    created: FrozenSet[str] = frozenset()  # databases its init scripts create as well
 
 
 def _interpolate(text: str, env: Dict[str, Optional[str]]) -> Optional[str]:
@@ -227,6 +228,7 @@ def _compose_databases(ws: Workspace) -> List[_Database]:
                 database=_service_value(env, complete, project, _DB_VARS, user),
                 password=_service_value(env, complete, project, _PASSWORD_VARS, None),
                 published=published_ports(service, conn.target.port or 5432, lambda text: _interpolate(text, project)),
+                created=frozenset(ws.initdb_databases(conn.file, service)),
             ))
     return found
 
@@ -235,7 +237,8 @@ class _Databases:
     """The Compose databases indexed by service name and by published port, built once per
     run so that finding the ones a DSN reaches does not compare it with every database."""
 
-    def __init__(self, databases: List[_Database]) -> None:
+    def __init__(self, ws: Workspace, databases: List[_Database]) -> None:
+        self.ws = ws
         self.all = databases
         self.by_name: Dict[str, List[int]] = {}
         self.by_port: Dict[int, List[int]] = {}
@@ -251,8 +254,9 @@ class _Databases:
         return bool(self.all)
 
     def aimed_at(self, app: App, conn: Connection) -> List[_Database]:
-        """The Compose databases a DSN reaches: by service name, or by a published port on
-        this machine. Those of the DSN's own app come first and alone when there are any."""
+        """The Compose databases a DSN reaches in its app's context (the Compose files the
+        workspace says reach the app): by service name, or by a published port on this
+        machine. Those of the DSN's own app come first and alone when there are any."""
         host = _first_host(conn)
         port = (conn.target.port or 5432) if _this_machine(conn) else None
         key = (app.root, host, port)
@@ -260,7 +264,9 @@ class _Databases:
             indexes = set(self.by_name.get(host, ()))
             if port is not None:
                 indexes.update(self.by_port.get(port, ()))
-            found = [self.all[index] for index in sorted(indexes)]  # in discovery order
+            reach = self.ws.compose_files_reaching(app.root)
+            found = [self.all[index] for index in sorted(indexes)
+                     if self.all[index].conn.file.source.path in reach]  # in discovery order
             own = [db for db in found if db.app == app.root]
             self.memo[key] = own or found
         return self.memo[key]
@@ -299,7 +305,8 @@ def _compare(mine: Tuple[Optional[str], Optional[str], Optional[str]], db: _Data
     user, database, password = mine
     if user and db.user and user != db.user:
         out.append(f"user {user} (the service creates {db.user})")
-    if database and db.database and database != db.database and db.database != MAINTENANCE_DATABASE:
+    if (database and db.database and database != db.database and db.database != MAINTENANCE_DATABASE
+            and database not in db.created):
         out.append(f"database {database} (the service creates {db.database})")
     if password and db.password and password != db.password:
         out.append("a password that differs from its POSTGRES_PASSWORD")
@@ -417,7 +424,7 @@ def foreign_schema(ws: Workspace) -> Iterator[Hit]:
 
 @rule("SCH004")
 def compose_credentials_mismatch(ws: Workspace) -> Iterator[Hit]:
-    databases = _Databases(_compose_databases(ws))
+    databases = _Databases(ws, _compose_databases(ws))
     if not databases:
         return
     for app, conn in _dsns(ws):
@@ -452,7 +459,7 @@ def _on_configured_docker(conn: Connection, config: Config) -> bool:
 
 @rule("SCH005")
 def database_name_mismatch(ws: Workspace) -> Iterator[Hit]:
-    databases = _Databases(_compose_databases(ws))
+    databases = _Databases(ws, _compose_databases(ws))
     docker = ws.config.docker
     for app, conn in _dsns(ws):
         database = _literal(conn.target.database)

@@ -151,9 +151,12 @@ def _set_title(load_set: LoadSet, app: str) -> str:
     if load_set.service is not None:
         path, _, name = load_set.service.rpartition("#")
         title = f"service {name} in {_relative(path, app)}"
-        reads = [_relative(f, app) for f in load_set.files if f != path]
+        baked = [_relative(f, app) for f in load_set.baked]
+        reads = [_relative(f, app) for f in load_set.files if f != path and f not in load_set.baked]
+        if baked:
+            title += " baking in " + " + ".join(baked)
         if reads:
-            title += " reading " + " + ".join(reads)
+            title += ("," if baked else "") + " reading " + " + ".join(reads)
     else:
         title = " + ".join(_relative(f, app) for f in load_set.files)
     what = load_set.kind if load_set.kind != "compose-service" else "compose"
