@@ -364,3 +364,12 @@ def test_con005_alternative_examples_and_one_folders_files_are_not_compared(tree
         "apps/web/docker-compose.test.yml": PG.format(port=5432),
     })
     assert lint(root, select="CON005") == []
+
+
+def test_con005_one_apps_samples_are_not_compared(tree) -> None:
+    # docker/awesome-compose: independent samples in folders of one app (no manifests)
+    root = tree({
+        "postgresql-pgadmin/compose.yaml": PG.format(port=5432),
+        "react-rust-postgres/compose.yaml": PG.format(port=5432),
+    })
+    assert lint(root, select="CON005") == []

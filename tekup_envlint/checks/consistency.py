@@ -6,7 +6,6 @@ says which role it holds; a JWT says when it expires; two names for one value mu
 
 from __future__ import annotations
 
-import posixpath
 import time
 from collections import Counter
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -373,10 +372,11 @@ def _postgres_services(ws: Workspace) -> Dict[str, List[Connection]]:
 
 @rule("CON005")
 def published_port_clash(ws: Workspace) -> Iterator[Hit]:
-    """Two Compose projects that both reach one app publish a PostgreSQL on the same host
+    """Compose stacks of two apps that one app reaches publish a PostgreSQL on the same host
     port: they cannot run together, and the app's `localhost` DSN means whichever started
-    first. Files of one folder are one project's alternatives (dev, test) and are never
-    compared; stacks no app reaches together (alternative deployment examples) neither."""
+    first. One app's own stacks are its alternatives (dev, test, independent samples) and
+    are never compared; stacks no app reaches together (alternative deployment examples)
+    neither."""
     services = _postgres_services(ws)
     if len(services) < 2:
         return
@@ -389,9 +389,8 @@ def published_port_clash(ws: Workspace) -> Iterator[Hit]:
                 assert service is not None
                 for port in published_ports(service, conn.target.port or 5432):
                     earlier = first.setdefault(port, conn)
-                    folder = posixpath.dirname(path)
-                    if earlier is conn or posixpath.dirname(earlier.file.source.path) == folder:
-                        continue
+                    if earlier is conn or earlier.file.source.app == conn.file.source.app:
+                        continue  # one app's stacks are its alternatives (dev, test, samples)
                     if (path, service.name, port) in reported:
                         continue
                     reported.add((path, service.name, port))
