@@ -86,6 +86,7 @@ def test_secret_named_key_whatever_its_length(tree) -> None:
     "MINIO_SECRET_KEY=example2secret",  # teable dockers/examples: says `example`
     "POSTGRES_PASSWORD=swarm2replace2password",  # teable docker-swarm example: says `replace`
     "TOKEN_EXPIRES=3600",
+    "SECRET=RANDOM_STRING",  # prisma-examples rest-nextjs-api-routes-auth/.env: an instruction
 ])
 def test_secret_named_key_clean(tree, line: str) -> None:
     root = tree(app({".env.production": line + "\n"}))
