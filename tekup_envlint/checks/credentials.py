@@ -6,6 +6,10 @@ never findings. A reference's *default* (`${PW:-s3cret}`) is written in the file
 judged like a literal, except that a well-known local default password as a fallback
 (`${POSTGRES_PASSWORD:-postgres}`) is never reported: that line already does what the
 rules ask for. Secret values reach messages only through `redact()`.
+
+Literal passwords and secret-named values are judged by reach (`_concerns`): each value of a
+file is one concern, an error where it reaches beyond this machine or may be deployed, else
+the CRD007 note. `patterns.is_secret_name` says which names hold secrets.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import math
 import posixpath
 import re
+import weakref
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -65,16 +70,6 @@ def entropy(text: str) -> float:
         return 0.0
     n = len(text)
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
-
-
-def template_like(source: SourceFile, config: Config) -> bool:
-    """A file meant to be shared or to configure a local machine: an env template, or a
-    dotenv or Compose file of a local environment (`.env.test`, `.env.development`,
-    `docker-compose.yml`), where a well-known default password for a local host opens only
-    a database on that machine (or a CI service container)."""
-    if source.env == "template":
-        return True
-    return source.kind in ("compose", "dotenv") and source.env in config.local_environments
 
 
 def demo_ok(source: SourceFile, config: Config) -> bool:
@@ -287,7 +282,8 @@ def _credentials(ws: Workspace) -> Iterator[_Credential]:
     yield from _named_secrets(ws)
 
 
-_CONCERNS: Dict[int, Tuple[Workspace, List[Tuple[_Credential, Tuple[_Credential, ...]]]]] = {}
+# the last workspace's concerns, held by a weak reference so a finished run can be freed
+_CONCERNS: Dict[int, Tuple["weakref.ref[Workspace]", List[Tuple[_Credential, Tuple[_Credential, ...]]]]] = {}
 
 
 def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]]:
@@ -299,7 +295,7 @@ def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]
     workspace for the rules that share it (CRD001, CRD005, CRD007, CRD008, CRD006).
     """
     cached = _CONCERNS.get(id(ws))
-    if cached is not None and cached[0] is ws:
+    if cached is not None and cached[0]() is ws:
         return cached[1]
     groups: Dict[Tuple[str, str], List[_Credential]] = {}
     for found in _credentials(ws):
@@ -311,7 +307,7 @@ def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]
         first = wide[0] if wide else members[0]
         result.append((first, tuple(c for c in members if c is not first)))
     _CONCERNS.clear()
-    _CONCERNS[id(ws)] = (ws, result)
+    _CONCERNS[id(ws)] = (weakref.ref(ws), result)
     return result
 
 
