@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
@@ -261,12 +261,17 @@ class _Credential:
     value: Optional[str] = None  # the value as written (a `${VAR:-fallback}` for the message)
 
     def hit(self, message: str, others: Tuple["_Credential", ...]) -> Hit:
-        lines = sorted({o.span.line for o in others} - {self.span.line})
-        if lines:
-            where = ", ".join(str(n) for n in lines)
-            message += f" (the same value is also written on line{'s' if len(lines) > 1 else ''} {where})"
         source = self.parsed.source
+        message += _also(self.span, (o.span for o in others))
         return Hit(source.path, self.span, source.app, self.key, message, value=self.secret)
+
+
+def _also(here: Span, others: Iterable[Span]) -> str:
+    """` (the same value is also written on lines 7, 12)`: the other places of one concern."""
+    lines = sorted({span.line for span in others} - {here.line})
+    if not lines:
+        return ""
+    return f" (the same value is also written on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
 
 
 def _credentials(ws: Workspace) -> Iterator[_Credential]:
@@ -589,6 +594,7 @@ def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
     for parsed in _tracked(ws):
         source = parsed.source
         shared = demo_ok(source, ws.config)
+        places: Dict[str, List[Tuple[Setting, SecretShape]]] = {}  # one token, one concern per file
         for setting in parsed.settings:
             text = resolve(setting.value)
             if text is None or _owned_elsewhere(parsed, setting, text, ws.config):
@@ -597,17 +603,19 @@ def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
             if found is None:
                 continue
             shape, secret = found
-            demo = _is_demo(secret)
-            if demo and shared:
+            if _is_demo(secret) and shared:
                 continue
-            note = " (a value published in an upstream example)" if demo else ""
+            places.setdefault(secret, []).append((setting, shape))
+        for secret, ((setting, shape), *others) in places.items():
+            note = " (a value published in an upstream example)" if _is_demo(secret) else ""
+            also = _also(_span(setting), (_span(o) for o, _ in others))
             yield Hit(
                 source.path,
                 _span(setting),
                 source.app,
                 setting.key,
                 f"{setting.key} holds {shape.description} ({redact(secret)}){note} in a file git tracks; "
-                f"rotate it and read it from an untracked file or a secret store",
+                f"rotate it and read it from an untracked file or a secret store{also}",
                 value=secret,
             )
         for shape in raw_shapes:
