@@ -86,6 +86,7 @@ def test_secret_named_key_whatever_its_length(tree) -> None:
     "MINIO_SECRET_KEY=example2secret",  # teable dockers/examples: says `example`
     "POSTGRES_PASSWORD=swarm2replace2password",  # teable docker-swarm example: says `replace`
     "TOKEN_EXPIRES=3600",
+    "SECRET=RANDOM_STRING",  # prisma-examples rest-nextjs-api-routes-auth/.env: an instruction
 ])
 def test_secret_named_key_clean(tree, line: str) -> None:
     root = tree(app({".env.production": line + "\n"}))
@@ -123,3 +124,12 @@ def test_private_key_block_without_key_material_is_a_placeholder(tree) -> None:
     root = tree(app({".env.production": f'SIGNING_KEY="{begin}\\nput the key in this slot\\n{end}"\n'
                                         f'REAL_SIGNING_KEY="{begin}\\n{body}\\n{end}"\n'}))
     assert [(f.code, f.line) for f in lint(root) if f.code in ("CRD004", "CRD008")] == [("CRD004", 2)]
+
+
+def test_one_token_written_twice_in_a_file_is_one_crd004(tree) -> None:
+    # plane's Compose file: the same LIVE_SERVER_SECRET_KEY fallback for two services
+    token = "2FiJk1U2aiVPEQtzLehYGlTSnTnrs7LW"[::-1] + "Qx"
+    root = tree(app({".env.production": f"A_SECRET_KEY={token}\nOTHER=1\nB_SECRET_KEY={token}\n"}))
+    found = lint(root, select="CRD004")
+    assert [(f.line, f.key) for f in found] == [(1, "A_SECRET_KEY")]
+    assert "also written on line 3" in found[0].message and token not in found[0].message

@@ -6,6 +6,10 @@ never findings. A reference's *default* (`${PW:-s3cret}`) is written in the file
 judged like a literal, except that a well-known local default password as a fallback
 (`${POSTGRES_PASSWORD:-postgres}`) is never reported: that line already does what the
 rules ask for. Secret values reach messages only through `redact()`.
+
+Literal passwords and secret-named values are judged by reach (`_concerns`): each value of a
+file is one concern, an error where it reaches beyond this machine or may be deployed, else
+the CRD007 note. `patterns.is_secret_name` says which names hold secrets.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import json
 import math
 import posixpath
 import re
+import weakref
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.checks import rule
@@ -65,16 +70,6 @@ def entropy(text: str) -> float:
         return 0.0
     n = len(text)
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
-
-
-def template_like(source: SourceFile, config: Config) -> bool:
-    """A file meant to be shared or to configure a local machine: an env template, or a
-    dotenv or Compose file of a local environment (`.env.test`, `.env.development`,
-    `docker-compose.yml`), where a well-known default password for a local host opens only
-    a database on that machine (or a CI service container)."""
-    if source.env == "template":
-        return True
-    return source.kind in ("compose", "dotenv") and source.env in config.local_environments
 
 
 def demo_ok(source: SourceFile, config: Config) -> bool:
@@ -266,12 +261,17 @@ class _Credential:
     value: Optional[str] = None  # the value as written (a `${VAR:-fallback}` for the message)
 
     def hit(self, message: str, others: Tuple["_Credential", ...]) -> Hit:
-        lines = sorted({o.span.line for o in others} - {self.span.line})
-        if lines:
-            where = ", ".join(str(n) for n in lines)
-            message += f" (the same value is also written on line{'s' if len(lines) > 1 else ''} {where})"
         source = self.parsed.source
+        message += _also(self.span, (o.span for o in others))
         return Hit(source.path, self.span, source.app, self.key, message, value=self.secret)
+
+
+def _also(here: Span, others: Iterable[Span]) -> str:
+    """` (the same value is also written on lines 7, 12)`: the other places of one concern."""
+    lines = sorted({span.line for span in others} - {here.line})
+    if not lines:
+        return ""
+    return f" (the same value is also written on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
 
 
 def _credentials(ws: Workspace) -> Iterator[_Credential]:
@@ -287,7 +287,8 @@ def _credentials(ws: Workspace) -> Iterator[_Credential]:
     yield from _named_secrets(ws)
 
 
-_CONCERNS: Dict[int, Tuple[Workspace, List[Tuple[_Credential, Tuple[_Credential, ...]]]]] = {}
+# the last workspace's concerns, held by a weak reference so a finished run can be freed
+_CONCERNS: Dict[int, Tuple["weakref.ref[Workspace]", List[Tuple[_Credential, Tuple[_Credential, ...]]]]] = {}
 
 
 def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]]:
@@ -299,7 +300,7 @@ def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]
     workspace for the rules that share it (CRD001, CRD005, CRD007, CRD008, CRD006).
     """
     cached = _CONCERNS.get(id(ws))
-    if cached is not None and cached[0] is ws:
+    if cached is not None and cached[0]() is ws:
         return cached[1]
     groups: Dict[Tuple[str, str], List[_Credential]] = {}
     for found in _credentials(ws):
@@ -311,7 +312,7 @@ def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]
         first = wide[0] if wide else members[0]
         result.append((first, tuple(c for c in members if c is not first)))
     _CONCERNS.clear()
-    _CONCERNS[id(ws)] = (ws, result)
+    _CONCERNS[id(ws)] = (weakref.ref(ws), result)
     return result
 
 
@@ -593,6 +594,7 @@ def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
     for parsed in _tracked(ws):
         source = parsed.source
         shared = demo_ok(source, ws.config)
+        places: Dict[str, List[Tuple[Setting, SecretShape]]] = {}  # one token, one concern per file
         for setting in parsed.settings:
             text = resolve(setting.value)
             if text is None or _owned_elsewhere(parsed, setting, text, ws.config):
@@ -601,17 +603,19 @@ def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
             if found is None:
                 continue
             shape, secret = found
-            demo = _is_demo(secret)
-            if demo and shared:
+            if _is_demo(secret) and shared:
                 continue
-            note = " (a value published in an upstream example)" if demo else ""
+            places.setdefault(secret, []).append((setting, shape))
+        for secret, ((setting, shape), *others) in places.items():
+            note = " (a value published in an upstream example)" if _is_demo(secret) else ""
+            also = _also(_span(setting), (_span(o) for o, _ in others))
             yield Hit(
                 source.path,
                 _span(setting),
                 source.app,
                 setting.key,
                 f"{setting.key} holds {shape.description} ({redact(secret)}){note} in a file git tracks; "
-                f"rotate it and read it from an untracked file or a secret store",
+                f"rotate it and read it from an untracked file or a secret store{also}",
                 value=secret,
             )
         for shape in raw_shapes:

@@ -112,6 +112,9 @@ def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
             return _unreadable(source, "SYN003", f"{why}; skipped")
         # mixed UTF-8 and UTF-16, stray NULs: check what can be read (credentials above all)
         parsed = parse_text(source, recovered)
+        nul = data.find(b"\x00")
+        if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            why = f"mixes encodings: NUL bytes from byte offset {nul} (UTF-16 text, or stray NULs)"
         problem = Problem("SYN003", f"{source.path} {why}; checked the text that could be decoded "
                                     f"({recovered.count(chr(10)) + 1} lines), re-save it as UTF-8", _START)
         return replace(parsed, problems=(problem,) + parsed.problems)
