@@ -17,6 +17,7 @@ from typing import List, Optional, Sequence, Tuple
 from tekup_envlint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+GIT_TIMEOUT = 5.0  # seconds, as discovery.GIT_TIMEOUT (not imported: the CLI starts fast)
 
 
 class UsageError(Exception):
@@ -61,9 +62,10 @@ def _git_toplevel(start: Path) -> Optional[Path]:
     try:
         out = subprocess.run(
             ["git", "-c", "core.fsmonitor=false", "-C", str(start), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+            timeout=GIT_TIMEOUT,  # a FIFO in the repository must not hang a pre-commit run
         )
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return None
     return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 

@@ -49,6 +49,19 @@ class Reference:
     default: Optional[str] = None  # the text after the operator, as written
 
 
+def port_number(text: str) -> Optional[int]:
+    """A TCP port written as 1 to 5 ASCII digits, or None.
+
+    `str.isdigit()` also accepts `²` and other Unicode digits, which `int()` then refuses,
+    and `int()` of thousands of digits hits Python's integer-string limit: neither may
+    crash a scan.
+    """
+    if not text or len(text) > 5 or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= 65535 else None
+
+
 def find_references(text: str) -> Tuple[Reference, ...]:
     """Top-level `${...}` references in `text`, in order; `$$` is a literal dollar.
 
@@ -147,8 +160,7 @@ class DSN:
         """The first port as a number; None when absent or not a number."""
         if not self.ports:
             return None
-        text = self.ports[0]
-        return int(text) if text.isdigit() and len(text) <= 5 else None
+        return port_number(self.ports[0])
 
     @property
     def schema(self) -> Optional[str]:
@@ -369,7 +381,7 @@ def _parse(value: str) -> Optional[DSN]:
     host_list = tuple(_unmask(h, originals) for h in host_list)
     port_list = tuple(_unmask(p, originals) for p in port_list)
     for p in port_list:
-        if p and not p.isdigit() and not has_reference(p):
+        if p and port_number(p) is None and not has_reference(p):
             errors.append(f"invalid port number {p!r}")
     if port_list and len(port_list) not in (1, len(host_list) or 1):
         errors.append(f"could not match {len(port_list)} port numbers to {len(host_list)} hosts")
