@@ -503,3 +503,21 @@ def test_shared_prefix_secrets_are_found_by_their_rare_part() -> None:
         scrubbed = redactor.scrub(line)
         assert secrets[i] not in scrubbed and secrets[(i + 1) % 3000] not in scrubbed
         assert len(redactor._pattern_for(line).pattern) < 4 * len(prefix) + 100  # two candidates, not 3000
+
+
+def test_thousands_of_secrets_sharing_a_prefix_in_the_text_report(tmp_path: Path) -> None:
+    """`DB_PASSWORD_i=SharedPrefix...` thousands of times made the text report take minutes
+    (every line compiled an alternation of every secret); it must hide each one."""
+    rng = random.Random(7)
+    prefix = "SharedPrefix" + "x" * 60
+    secrets = [prefix + "".join(rng.choice(string.ascii_letters) for _ in range(20)) for _ in range(3000)]
+    write_tree(tmp_path, {
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": "OTHER=1\n",
+        "apps/a/.env": "".join(f"DB_PASSWORD_{i}={s}\n" for i, s in enumerate(secrets)),
+    })
+    done = run(("check", "--no-color"), tmp_path)
+    assert done.returncode == 1, done.stderr
+    text = done.stdout.decode()
+    assert text.count(" | DB_PASSWORD_") >= 3000  # every line is shown in a frame
+    assert not [s for s in secrets if s in text]
