@@ -173,7 +173,7 @@ def _map(args: argparse.Namespace) -> int:
     if args.format == "json":
         from tekup_envlint.report.json import map_report
 
-        output = map_report(workspace, engine.workspace_redactor(workspace).scrub)
+        output = map_report(workspace, engine.workspace_redactor(workspace).scrub_field)
     else:
         from tekup_envlint.report.text import map_table
 

@@ -285,6 +285,20 @@ def _misplaced_credentials(s: str, slash: int, errors: List[str]) -> int:
     return at
 
 
+def _last_at(s: str, at: int, errors: List[str]) -> int:
+    """Where the credentials end when they hold a raw `@` (`u:p@ss@host/db`).
+
+    libpq ends them at the first `@` and would read `ss@host` as the host, showing the
+    password's tail as a host name; the author meant the last `@` before the host's end.
+    """
+    ends = [i for i in (s.find("/", at), s.find("?", at)) if i >= 0]
+    last = s.rfind("@", at + 1, min(ends) if ends else len(s))
+    if last < 0:
+        return at
+    errors.append("the credentials hold a raw '@', where libpq ends them; percent-encode it as %40")
+    return last
+
+
 def _parse(value: str) -> Optional[DSN]:
     prefix = next((s for s in SCHEMES if value.startswith(s)), None)
     if prefix is None:
@@ -299,6 +313,8 @@ def _parse(value: str) -> Optional[DSN]:
     at = next((i for i, ch in enumerate(s) if ch in "@/"), -1)
     if at >= 0 and s[at] == "/":
         at = _misplaced_credentials(s, at, errors)
+    elif at >= 0:
+        at = _last_at(s, at, errors)
     if at >= 0 and s[at] == "@":
         cred = s[:at]
         colon = cred.find(":")
