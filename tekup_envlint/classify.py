@@ -213,8 +213,8 @@ def _port_of(text: str) -> Tuple[str, Optional[int]]:
     t = text.strip()
     if t == "":
         return "ok", DEFAULT_PORT
-    if t.isdigit() and len(t) <= 5:
-        return "ok", int(t)
+    if _dsn.port_number(t) is not None:
+        return "ok", _dsn.port_number(t)
     if _dsn.has_reference(t):
         return "reference", None
     return "placeholder", None
@@ -747,7 +747,7 @@ def _classify_service(service: ComposeService, config: "Config") -> Optional[Tar
     user = value("POSTGRES_USER", "POSTGRESQL_USERNAME", "POSTGRESQL_USER") or "postgres"
     database = value("POSTGRES_DB", "POSTGRESQL_DATABASE") or user
     port_text = value("PGPORT", "POSTGRESQL_PORT_NUMBER") or ""
-    port = int(port_text) if port_text.isdigit() and len(port_text) <= 5 else DEFAULT_PORT
+    port = _dsn.port_number(port_text) or DEFAULT_PORT
 
     password = env.get("POSTGRES_PASSWORD") or env.get("POSTGRESQL_PASSWORD")
     if password is not None:

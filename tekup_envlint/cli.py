@@ -20,6 +20,7 @@ from tekup_envlint import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 CHECK_FORMATS = ("text", "concise", "json", "sarif", "github", "markdown", "junit")
 MAP_FORMATS = ("text", "json", "mermaid")
+GIT_TIMEOUT = 5.0  # seconds, as discovery.GIT_TIMEOUT (not imported: the CLI starts fast)
 
 
 class UsageError(Exception):
@@ -103,9 +104,10 @@ def _git_toplevel(start: Path) -> Optional[Path]:
     try:
         out = subprocess.run(
             ["git", "-c", "core.fsmonitor=false", "-C", str(start), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+            timeout=GIT_TIMEOUT,  # a FIFO in the repository must not hang a pre-commit run
         )
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return None
     return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 
@@ -366,11 +368,11 @@ def _map(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    scrub = engine.workspace_redactor(workspace).scrub  # a credential misread as a host
+    redactor = engine.workspace_redactor(workspace)  # a credential misread as a host
     if args.format == "json":
         from tekup_envlint.report.json import map_report
 
-        output = map_report(workspace, scrub)
+        output = map_report(workspace, redactor.scrub_field)
     elif args.format == "mermaid":
         from tekup_envlint.report.mermaid import mermaid
 
@@ -378,7 +380,7 @@ def _map(args: argparse.Namespace) -> int:
     else:
         from tekup_envlint.report.text import map_table
 
-        output = map_table(workspace, _color(args), _width(), scrub)
+        output = map_table(workspace, _color(args), _width(), redactor.scrub_field)
     with _output(args) as stream:
         stream.write(output)  # the map holds no values, only where settings point
     return EXIT_OK

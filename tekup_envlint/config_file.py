@@ -16,7 +16,8 @@ from tekup_envlint.config import DEFAULT, Config, ConfigError
 from tekup_envlint.text import printable
 
 SECTION = "tool.tekup-envlint"
-MAX_CONFIG_SIZE = 5_000_000  # bytes
+MAX_CONFIG_SIZE = 1_000_000  # bytes: a configuration file is a few kilobytes
+MAX_GLOBS = 5_000  # per list: each glob is compiled, and a real configuration has a few dozen
 # fields written as TOML tables but kept as ordered pairs
 _PAIR_FIELDS = ("app_schemas", "severity", "environments", "per_path_ignores")
 
@@ -167,6 +168,11 @@ def validate(user: Dict[str, Any], path: Path) -> Config:
         config = pydantic.TypeAdapter(Config).validate_python(merged)
     except pydantic.ValidationError as err:
         raise ConfigError(_describe(err.errors(), path, merged)) from None
+    for field in ("exclude", "include", "app_roots"):
+        count = len(getattr(config, field))
+        if count > MAX_GLOBS:
+            raise ConfigError(f"{path}: key `{field.replace('_', '-')}`: {count:,} globs, over the limit of "
+                              f"{MAX_GLOBS:,}; use fewer, broader globs")
     for field in ("select", "ignore"):
         unknown = unknown_selectors(getattr(config, field))
         if unknown:

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import subprocess
-from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -93,16 +93,71 @@ def environment_of(name: str, kind: str, config: Config) -> str:
     return "default"
 
 
+_WILDCARD = re.compile(r"[*?\[]")
+_GLOBS_PER_REGEX = 256  # compiling one alternation grows faster than its size; chunks stay linear
+
+
+class Globs:
+    """fnmatch globs compiled once into one matcher (`fnmatchcase` semantics).
+
+    Trying each glob on each path with `fnmatchcase` cost globs x paths, and beyond the size
+    of fnmatch's own cache every call compiled its glob again: a configuration with tens of
+    thousands of globs took minutes. Literal globs are a set; the others are a few
+    alternations, each compiled once.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        from fnmatch import translate
+
+        self.literals = frozenset(p for p in patterns if not _WILDCARD.search(p))
+        wild = [translate(p) for p in dict.fromkeys(patterns) if _WILDCARD.search(p)]
+        self.regexes = tuple(
+            re.compile("|".join(wild[i : i + _GLOBS_PER_REGEX])) for i in range(0, len(wild), _GLOBS_PER_REGEX)
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.literals or self.regexes)
+
+    def match(self, text: str) -> bool:
+        return text in self.literals or any(regex.match(text) for regex in self.regexes)
+
+    def match_path(self, path: str) -> bool:
+        """The repo-relative path, or any of its parent folders, matches a glob."""
+        if not self:
+            return False
+        at = path.find("/")
+        while at >= 0:
+            if self.match(path[:at]):
+                return True
+            at = path.find("/", at + 1)
+        return self.match(path)
+
+
+@lru_cache(maxsize=16)
+def globs(patterns: Tuple[str, ...]) -> Globs:
+    return Globs(patterns)
+
+
 def _matches(path: str, patterns: Sequence[str]) -> bool:
     """fnmatch a repo-relative path, or any of its parent folders, against globs."""
-    if not patterns:
-        return False
-    parts = path.split("/")
-    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(fnmatchcase(c, p) for p in patterns for c in candidates)
+    return bool(patterns) and globs(tuple(patterns)).match_path(path)
 
 
-def _git_listing(root: Path, folders: Sequence[str] = ()) -> Optional[Tuple[List[str], List[str]]]:
+#: Seconds all of git's listings of one scan may take together. `git ls-files` answers in
+#: well under a second on a 100k-file tree; it only waits this long when something blocks
+#: it (a FIFO where it reads a control file, such as a `.gitignore`).
+GIT_TIMEOUT = 5.0
+#: How deep repositories nested in repositories (submodules, untracked clones) are listed.
+_MAX_NESTING = 3
+
+
+class GitTimeout(Exception):
+    """git did not answer in time; the scan walks the tree instead."""
+
+
+def _git_listing(
+    root: Path, folders: Sequence[str] = (), deadline: Optional[float] = None
+) -> Optional[Tuple[List[str], List[str]]]:
     """(committed or committable paths, ignored paths) under root, or None outside git.
 
     With `folders` (repo-relative, for a scan scoped to some apps) git lists only those
@@ -111,8 +166,12 @@ def _git_listing(root: Path, folders: Sequence[str] = ()) -> Optional[Tuple[List
     pre-commit run on one app.
 
     Repository config that could run a program (core.fsmonitor) is switched off: the
-    linter never executes anything from the repository.
+    linter never executes anything from the repository. Raises `GitTimeout` when git has
+    not answered by the deadline (its processes are killed).
     """
+    import time
+
+    deadline = time.monotonic() + GIT_TIMEOUT if deadline is None else deadline
     base = ["git", "--literal-pathspecs", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false",
             "-C", str(root)]
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
@@ -129,11 +188,13 @@ def _git_listing(root: Path, folders: Sequence[str] = ()) -> Optional[Tuple[List
             started.append(subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
             ))
-        outputs = [process.communicate() for process in started]
-    except OSError:
+        outputs = [process.communicate(timeout=max(0.0, deadline - time.monotonic())) for process in started]
+    except (OSError, subprocess.TimeoutExpired) as err:
         for process in started:
             process.kill()
-            process.wait()
+            process.communicate()
+        if isinstance(err, subprocess.TimeoutExpired):
+            raise GitTimeout from None
         return None
     (live, _), (ignored, _) = outputs
     if started[0].returncode != 0:
@@ -159,30 +220,104 @@ def ignored_by_git(root: Path, paths: Sequence[str]) -> Set[str]:
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
     try:
         done = subprocess.run(command, input=os.fsencode("\0".join(paths) + "\0"), stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, env=env, check=False)
-    except OSError:
+                              stderr=subprocess.DEVNULL, env=env, check=False, timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
         return set()
     if done.returncode not in (0, 1):  # 1: none of them is ignored
         return set()
     return {p for p in os.fsdecode(done.stdout).split("\0") if p}
 
 
-def _walk(top: Path, root: Path, config: Config) -> Iterable[str]:
-    """Repo-relative paths under top, pruning vendored and excluded folders."""
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = [
-            d for d in dirnames
-            if d not in SKIP_DIRS and not _matches(rel_dir + d, config.exclude)
-        ]
-        # a directory whose name looks like a config file (a folder called `.env`) is
-        # reported by the reader, so keep it as an entry
-        for d in dirnames:
-            if file_kind(d):
-                filenames.append(d)
-        for f in filenames:
-            yield rel_dir + f
+
+_SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _submodules(root: Path, live: Set[str]) -> List[str]:
+    """The submodule folders `.gitmodules` names that git lists (as gitlinks).
+
+    Read without following a symlink or blocking on a FIFO, and only a small file: it is
+    repository content like any other.
+    """
+    if ".gitmodules" not in live:
+        return []
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(root / ".gitmodules", flags)
+    except OSError:
+        return []
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 1_000_000:
+            return []
+        text = handle.read(1_000_000).decode("utf-8", "replace")
+    return [p.strip("/") for p in _SUBMODULE_PATH.findall(text) if p.strip("/") in live]
+
+
+def _nested_listing(
+    root: Path, live: List[str], ignored: List[str], deadline: float, depth: int = 0
+) -> Tuple[List[str], List[str], List[str]]:
+    """The listing of root with the repositories nested in it listed too.
+
+    git lists a submodule as one entry (a gitlink) and an untracked clone as `folder/`, and
+    looks no further into either, so their `.env` files went unchecked. Each is listed by
+    its own git (its own ignore rules) and its paths prefixed. Returns (live, ignored,
+    nested folders left out: too deep, or a symlink), so that what is skipped is said.
+    """
+    nested = [p.rstrip("/") for p in live if p.endswith("/")] + _submodules(root, set(live))
+    out_live = [p for p in live if not p.endswith("/")]
+    out_ignored = list(ignored)
+    skipped: List[str] = []
+    for folder in nested:
+        full = root / folder
+        if any(part in SKIP_DIRS for part in folder.split("/")) or not full.is_dir():
+            continue
+        if depth >= _MAX_NESTING or full.is_symlink():
+            skipped.append(folder)
+            continue
+        listing = _git_listing(full, (), deadline)
+        if listing is None:  # not a repository of its own after all: walk it
+            out_live.extend(f"{folder}/{p}" for p in _walk(full, full, None))
+            continue
+        inner_live, inner_ignored, inner_skipped = _nested_listing(full, listing[0], listing[1], deadline, depth + 1)
+        out_live.extend(f"{folder}/{p}" for p in inner_live)
+        out_ignored.extend(f"{folder}/{p}" for p in inner_ignored)
+        skipped.extend(f"{folder}/{p}" for p in inner_skipped)
+    return out_live, out_ignored, skipped
+
+
+def _walk(top: Path, root: Path, config: Optional[Config]) -> Iterable[str]:
+    """Repo-relative paths under top, pruning vendored and excluded folders.
+
+    An explicit stack, not recursion: `os.walk` recurses once per level on Python 3.11 and
+    earlier, so a tree over 1,000 folders deep raised RecursionError. Symlinks to folders
+    are not followed (they are taken as entries, and discovery reports them by name).
+    """
+    exclude = globs(tuple(config.exclude)) if config is not None and config.exclude else None
+    base = os.path.relpath(top, root).replace(os.sep, "/")
+    stack = ["" if base == "." else base + "/"]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as entries:
+                listed = list(entries)
+        except OSError:
+            continue  # unreadable, vanished, or not a folder
+        folders: List[str] = []
+        for entry in listed:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield rel_dir + name
+            elif name not in SKIP_DIRS and not (exclude is not None and exclude.match_path(rel_dir + name)):
+                # a directory whose name looks like a config file (a folder called `.env`) is
+                # reported by the reader, so keep it as an entry
+                if file_kind(name):
+                    yield rel_dir + name
+                folders.append(rel_dir + name + "/")
+        stack.extend(reversed(folders))
 
 
 def app_of(
@@ -200,7 +335,8 @@ def app_of(
     parts = path.split("/")[:-1]
     folders = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     if config.app_roots:
-        return next((f for f in folders if any(fnmatchcase(f, g) for g in config.app_roots)), ".")
+        roots = globs(tuple(config.app_roots))
+        return next((f for f in folders if roots.match(f)), ".")
     nearest = next((f for f in reversed(folders) if has_manifest(f)), ".")
     own = folders[-1] if folders else "."
     if own != nearest and declares_workspaces("" if nearest == "." else nearest):
@@ -269,7 +405,24 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
     root = root.resolve()
     prefixes = tuple(s.rstrip("/") + "/" for s in scope if s not in (".", "")) if scope else ()
     # a pathspec per scoped folder; past a few hundred, one listing of everything is cheaper
-    listing = _git_listing(root, [p.rstrip("/") for p in prefixes] if 0 < len(prefixes) <= 256 else ())
+    notices: Dict[str, str] = {}  # what could not be looked at, and why (reported as SYN006)
+    try:
+        listing = _git_listing(root, [p.rstrip("/") for p in prefixes] if 0 < len(prefixes) <= 256 else ())
+        if listing is not None:
+            import time
+
+            live, ignored, nested_skipped = _nested_listing(root, *listing, time.monotonic() + GIT_TIMEOUT)
+            listing = live, ignored
+            for folder in nested_skipped:
+                notices[folder] = ("is a repository nested too deeply (or through a symlink) to be listed; "
+                                   "its files are not checked")
+    except GitTimeout:
+        listing = None
+        notices[".git"] = (
+            f"git did not answer within {GIT_TIMEOUT:g} s (something blocks it, such as a FIFO where it "
+            "reads a control file like .gitignore); the tree was walked instead, so ignore rules and "
+            "git's tracked state are not known"
+        )
     ignored_set: Set[str] = set()
     if listing is None:
         tops = [root / s for s in scope] if scope else [root]
@@ -334,4 +487,7 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
             skip=skip,
             in_git=listing is not None,
         )
+    for path, why in notices.items():
+        found.setdefault(path, SourceFile(path=path, kind="dotenv", app=app_of(path + "/x", config, manifest_dirs.__contains__),
+                                          env="default", tracked=False, skip=why, in_git=listing is not None))
     return sorted(found.values(), key=lambda f: f.path)

@@ -49,6 +49,19 @@ class Reference:
     default: Optional[str] = None  # the text after the operator, as written
 
 
+def port_number(text: str) -> Optional[int]:
+    """A TCP port written as 1 to 5 ASCII digits, or None.
+
+    `str.isdigit()` also accepts `²` and other Unicode digits, which `int()` then refuses,
+    and `int()` of thousands of digits hits Python's integer-string limit: neither may
+    crash a scan.
+    """
+    if not text or len(text) > 5 or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= 65535 else None
+
+
 def find_references(text: str) -> Tuple[Reference, ...]:
     """Top-level `${...}` references in `text`, in order; `$$` is a literal dollar.
 
@@ -147,8 +160,7 @@ class DSN:
         """The first port as a number; None when absent or not a number."""
         if not self.ports:
             return None
-        text = self.ports[0]
-        return int(text) if text.isdigit() and len(text) <= 5 else None
+        return port_number(self.ports[0])
 
     @property
     def schema(self) -> Optional[str]:
@@ -273,6 +285,20 @@ def _misplaced_credentials(s: str, slash: int, errors: List[str]) -> int:
     return at
 
 
+def _last_at(s: str, at: int, errors: List[str]) -> int:
+    """Where the credentials end when they hold a raw `@` (`u:p@ss@host/db`).
+
+    libpq ends them at the first `@` and would read `ss@host` as the host, showing the
+    password's tail as a host name; the author meant the last `@` before the host's end.
+    """
+    ends = [i for i in (s.find("/", at), s.find("?", at)) if i >= 0]
+    last = s.rfind("@", at + 1, min(ends) if ends else len(s))
+    if last < 0:
+        return at
+    errors.append("the credentials hold a raw '@', where libpq ends them; percent-encode it as %40")
+    return last
+
+
 def _parse(value: str) -> Optional[DSN]:
     prefix = next((s for s in SCHEMES if value.startswith(s)), None)
     if prefix is None:
@@ -287,6 +313,8 @@ def _parse(value: str) -> Optional[DSN]:
     at = next((i for i, ch in enumerate(s) if ch in "@/"), -1)
     if at >= 0 and s[at] == "/":
         at = _misplaced_credentials(s, at, errors)
+    elif at >= 0:
+        at = _last_at(s, at, errors)
     if at >= 0 and s[at] == "@":
         cred = s[:at]
         colon = cred.find(":")
@@ -369,7 +397,7 @@ def _parse(value: str) -> Optional[DSN]:
     host_list = tuple(_unmask(h, originals) for h in host_list)
     port_list = tuple(_unmask(p, originals) for p in port_list)
     for p in port_list:
-        if p and not p.isdigit() and not has_reference(p):
+        if p and port_number(p) is None and not has_reference(p):
             errors.append(f"invalid port number {p!r}")
     if port_list and len(port_list) not in (1, len(host_list) or 1):
         errors.append(f"could not match {len(port_list)} port numbers to {len(host_list)} hosts")

@@ -14,7 +14,14 @@ from tekup_envlint.config import Config
 from tekup_envlint.discovery import _matches as path_matches, discover
 from tekup_envlint.models import Finding, Hit, ParsedFile
 from tekup_envlint.parsers import read
-from tekup_envlint.redact import Redactor, hidden_as_written, secrets_in, unread_assignments, written_forms
+from tekup_envlint.redact import (
+    Redactor,
+    hidden_as_written,
+    secret_by_name_only,
+    secrets_in,
+    unread_assignments,
+    written_forms,
+)
 from tekup_envlint.workspace import Workspace, build
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -96,6 +103,7 @@ def workspace_redactor(workspace: Workspace) -> Redactor:
     """A redactor that knows every literal secret any setting of the workspace holds."""
     # secrets_in is a pure function of (key, value); the same lines repeat across files
     found: Dict[tuple, List[str]] = {}
+    by_name: Dict[tuple, bool] = {}  # secret by its name alone (short, or a local default)
     written: List[tuple] = []  # (as written, redacted): values the file writes differently
     for parsed in workspace.files:
         for setting in parsed.settings:
@@ -103,8 +111,9 @@ def workspace_redactor(workspace: Workspace) -> Redactor:
             secrets = found.get(pair)
             if secrets is None:
                 secrets = found[pair] = list(secrets_in(*pair))
+                by_name[pair] = secret_by_name_only(*pair)
             span = setting.value_span
-            if span is not None and (secrets or setting.value and len(setting.value) < 6):
+            if span is not None and (secrets or by_name[pair]):
                 if hidden_as_written(secrets, parsed.text[span.start:span.end], setting.key, setting.value):
                     written.extend(written_forms(parsed.text, span.start, span.end, setting.key_span.start))
         for datasource in parsed.datasources:  # a Prisma literal URL

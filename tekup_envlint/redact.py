@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from tekup_envlint.patterns import secret_like_name, secret_shapes
 
@@ -26,7 +26,7 @@ _CHUNK = 3 << 16  # characters of a text sampled at a time (a multiple of _STEP)
 # a raw "/" inside a password is read as its author meant it (`dsn._misplaced_credentials`),
 # unless what comes before the "/" is a port.
 _DSN_PASSWORD = re.compile(
-    r"(?<![A-Za-z0-9+.-])(?:postgres(?:ql)?|ecto)(?:\+[A-Za-z0-9_]+)?://[^\s:@/\"'`]*:"
+    r"(?<![A-Za-z0-9+.-])(?:postgres(?:ql)?|ecto)(?:\+[A-Za-z0-9_]+)?://(?:[^\s:@/\"'`]|…\[\d+ chars\])*:"
     r"(?P<password>(?!\d*/)[^\s@\"'`]+)(?=@)"
 )
 
@@ -88,23 +88,42 @@ class Redactor:
     def scrub(self, text: str) -> str:
         if self._by_gram:
             pattern = self._pattern_for(text)
-            if pattern is not None:
+            if isinstance(pattern, str):  # one secret: a plain replace does what sub would
+                text = text.replace(pattern, self._replacement[pattern])
+            elif pattern is not None:
                 table = self._replacement
                 text = pattern.sub(lambda m: table[m.group(0)], text)
         return scrub_shapes(text)
 
-    def _pattern_for(self, text: str) -> "Optional[re.Pattern[str]]":
-        """The alternation (longest first) of the known secrets that occur in text."""
+    def scrub_field(self, text: str) -> str:
+        """For a data field (a host, user or database in the map), not prose: hidden whole
+        when it is a known secret; inside it only secret shapes, URI passwords and known
+        secrets of 8 characters or more are hidden (a 6-character password such as
+        `teable` would otherwise garble every host name that holds it, `teable-db`)."""
+        if text in self._replacement:
+            return self._replacement[text]
+        if self._by_gram:
+            present = [s for s in self._present(text) if len(s) >= 8]
+            for secret in sorted(present, key=lambda s: (-len(s), s)):
+                text = text.replace(secret, self._replacement[secret])
+        return scrub_shapes(text)
+
+    def _present(self, text: str) -> Set[str]:
+        """The known secrets that occur in text (found through the gram index)."""
         grams = self._by_gram.keys()
         hits: Set[str] = set()
         last = len(text) - _GRAM + 1  # the last start of a whole gram, plus one
         for lo in range(0, max(last, 0), _CHUNK):  # bounded memory for a long text
             hits.update(grams & {text[i : i + _GRAM] for i in range(lo, min(lo + _CHUNK, last), _STEP)})
-        if not hits:
-            return None
-        present = {s for g in hits for s in self._by_gram[g] if s in text}
-        if not present:
-            return None
+        return {s for g in hits for s in self._by_gram[g] if s in text}
+
+    def _pattern_for(self, text: str) -> "Union[None, str, re.Pattern[str]]":
+        """The alternation (longest first) of the known secrets that occur in text, or the
+        secret itself when only one does (compiling a pattern per line cost more than the
+        scrubbing)."""
+        present = self._present(text)
+        if len(present) <= 1:
+            return next(iter(present), None)
         candidates = tuple(sorted(present, key=lambda s: (-len(s), s)))
         pattern = self._patterns.get(candidates)
         if pattern is None:
@@ -131,7 +150,9 @@ def _rarest_window(needle: str, frequency: Dict[str, int]) -> int:
 
 def scrub_shapes(text: str) -> str:
     """Redact every self-identifying secret shape and every URI password slot in a text."""
-    for shape in secret_shapes().self_identifying:
+    probe = _any_shape()
+    shapes = secret_shapes().self_identifying if probe is None or probe.search(text) else ()
+    for shape in shapes:
         probe = without_lookbehind(shape.regex)
         if probe is not None and probe.search(text) is None:
             continue  # the shape cannot match: sub would give the text back unchanged
@@ -158,6 +179,24 @@ def _credential_parameters() -> "re.Pattern[str]":
 
 
 _PROBES: Dict["re.Pattern[str]", "Optional[re.Pattern[str]]"] = {}
+
+
+@lru_cache(maxsize=1)
+def _any_shape() -> "Optional[re.Pattern[str]]":
+    """One probe for every self-identifying shape: it matches a text wherever one of the
+    shapes' probes (or the shape itself) does, so a text it does not match needs none of
+    the shapes tried. Most texts (messages, code frames) hold no token at all. None when
+    the shapes cannot be joined (a named group used twice); then each is tried."""
+    parts = []
+    for shape in secret_shapes().self_identifying:
+        regex = without_lookbehind(shape.regex) or shape.regex
+        flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+                        if regex.flags & flag)
+        parts.append(f"(?{flags}:{regex.pattern})" if flags else f"(?:{regex.pattern})")
+    try:
+        return re.compile("|".join(parts)) if parts else None
+    except re.error:
+        return None
 
 
 def without_lookbehind(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
@@ -217,7 +256,9 @@ def _group_end(pattern: str) -> Optional[int]:
 def _scrub_password(match: "re.Match[str]") -> str:
     password = match.group("password")
     bare = password.strip("'")
-    if not bare or bare.startswith("$") or "…" in bare or bare.lower() in _NOT_SECRET:
+    # a well-known local default (`postgres`) is masked in its slot as the checks' messages
+    # mask it; only a reference, a placeholder or a redaction already made stays
+    if not bare or bare.startswith("$") or "…" in bare:
         return match.group(0)
     from tekup_envlint.classify import is_placeholder
 
@@ -386,11 +427,20 @@ def hidden_as_written(secrets: Iterable[str], written: str, key: str, value: Opt
     value is secret however short it is."""
     if not all(_shown_as_is(secret, written) for secret in secrets):
         return True
-    if value and len(value) < _MIN_SCRUB and secret_like_name(key):
-        from tekup_envlint.classify import secret_state
+    return secret_by_name_only(key, value)
 
-        return secret_state(value) == "literal" and value.lower() not in _NOT_SECRET
-    return False
+
+def secret_by_name_only(key: str, value: Optional[str]) -> bool:
+    """A literal value under a secret name that scrubbing by value would leave in view:
+    shorter than 6 characters, or a well-known local default (`postgres`), which the
+    checks' own messages still mask. Switches (`true`, `no`) are not secrets."""
+    if not value or (len(value) >= _MIN_SCRUB and value.lower() not in _NOT_SECRET):
+        return False
+    if value.lower() in secret_shapes().flag_values or not secret_like_name(key):
+        return False
+    from tekup_envlint.classify import secret_state
+
+    return secret_state(value) == "literal"
 
 
 def _shown_as_is(secret: str, written: str) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Set,
 from tekup_envlint.classify import classify, classify_pg_vars, classify_service, interpolate_defaults
 from tekup_envlint.config import Config, ConfigError
 from tekup_envlint.loadsets import LoadSet, build_load_sets
+from tekup_envlint.dsn import port_number
 from tekup_envlint.models import ComposeService, ParsedFile, Setting, Span, Target
 
 if TYPE_CHECKING:
@@ -295,8 +296,9 @@ def published_ports(
     for text, _ in service.ports:
         entry = interpolate(text.strip())
         parts = (entry or "").split("/")[0].rsplit(":", 2)
-        if len(parts) >= 2 and parts[-1] == str(port) and parts[-2].isdigit():
-            found.append(int(parts[-2]))
+        published = port_number(parts[-2]) if len(parts) >= 2 and parts[-1] == str(port) else None
+        if published is not None:  # not `²` nor thousands of digits: the parser reports those
+            found.append(published)
     return tuple(found)
 
 

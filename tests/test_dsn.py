@@ -52,10 +52,14 @@ def test_password_repr_is_hidden() -> None:
     assert "s3cret" not in repr(parse("postgresql://u:s3cret@h/db"))
 
 
-def test_split_at_first_at_sign_like_libpq() -> None:
+def test_a_raw_at_sign_in_the_credentials_is_read_as_meant_and_noted() -> None:
+    """libpq ends the credentials at the first "@" and would read `ss@host` as the host,
+    showing the password's tail as a host name (in `map --format json`); the author meant
+    the last "@" before the host. The difference is listed in `errors`."""
     d = parse("postgresql://u:p@ss@host/db")
-    assert d.password == "p"
-    assert d.host == "ss@host"
+    assert (d.password, d.host) == ("p@ss", "host")
+    assert any("raw '@'" in e for e in d.errors)
+    assert parse("postgresql://me@x.org:pw@host/db?a=b@c").user == "me@x.org"
 
 
 def test_hash_and_question_mark_in_password() -> None:

@@ -108,6 +108,32 @@ NESTED_DEFAULTS = (
 DEEP_BLOCK = "".join(" " * i + f"k{i}:\n" for i in range(1100))
 COMPOSE_ENV = "services:\n  api:\n    image: node\n    environment:\n      SUPABASE_URL: " + LEGACY_URL + "\n"
 
+PORTS = ('services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${{PW}}\n'
+         '    ports:\n      - "{port}:5432"\n')
+LOCAL_DSN = "DATABASE_URL=postgresql://postgres:${PW}@localhost:5432/postgres\n"
+# a 400 kB scalar aliased 200 times: few nodes, 80 MB of text once expanded (took minutes)
+ALIASED_SCALAR = ("x-big: &big " + "x" * 400_000 + "\nservices:\n  api:\n    image: node\n    environment:\n"
+                  + "".join(f"      K{i}: *big\n" for i in range(200)))
+# 30,000 references in one value: the outermost-reference search was quadratic (100 s)
+MANY_REFERENCES = ('services:\n  api:\n    image: node\n    environment:\n      X: "' + "${A}" * 30_000 + '"\n')
+DEEP_LEVELS = 1100  # os.walk recursed once per level: RecursionError past ~1,000 on Python <= 3.11
+DEEP_ENV = "deep/" + "d/" * DEEP_LEVELS + ".env"
+
+
+def _deep(path: Path, content: str) -> None:
+    """A folder DEEP_LEVELS levels deep with a .env at the bottom (made with relative steps)."""
+    path.mkdir()
+    here = os.getcwd()
+    try:
+        os.chdir(path)
+        for _ in range(DEEP_LEVELS):
+            os.mkdir("d")
+            os.chdir("d")
+        Path(".env").write_text(content)
+    finally:
+        os.chdir(here)
+
+
 CASES = [
     # -- bytes that are not UTF-8 text ---------------------------------------------
     Case("nul-bytes", {".env": b"A=1\x00\x00\x01\x02binary"}, [(".env", "SYN003", 1, "NUL byte")]),
@@ -201,6 +227,19 @@ CASES = [
     Case("name-with-newline", {".env.a\ninjected: line": LEGACY_LINE},
          [(".env.a\ninjected: line", "HYB002", 1, LEGACY)]),
     Case("name-with-escape", {".env.a\x1b[31m": LEGACY_LINE}, [(".env.a\x1b[31m", "HYB002", 1, LEGACY)]),
+    # -- second round (issue 9) ------------------------------------------------------
+    Case("port-unicode-digits", {"docker-compose.yml": PORTS.format(port="²"), ".env": LOCAL_DSN},
+         [("docker-compose.yml", "SYN004", 7, "invalid port number (published port '²')")]),
+    Case("port-thousands-of-digits", {"docker-compose.yml": PORTS.format(port="9" * 5000), ".env": LOCAL_DSN},
+         [("docker-compose.yml", "SYN004", 7, "invalid port number (published port '999999999999…')")]),
+    Case("aliased-large-scalar", {"docker-compose.yml": ALIASED_SCALAR},
+         [("docker-compose.yml", "SYN004", 1, "aliases expand the file's text beyond")]),
+    Case("many-references", {"docker-compose.yml": MANY_REFERENCES, ".env": "B=1\n"},
+         [("docker-compose.yml", "DRF004", 5, "${A} has no default")]),
+    Case("deep-tree", {"deep": lambda path, outside: _deep(path, LEGACY_LINE)},
+         [(DEEP_ENV, "HYB002", 1, LEGACY)]),
+    Case("deep-tree-ignored", {".gitignore": "ignored/\n", "ignored": lambda path, outside: _deep(path, LEGACY_LINE)},
+         [("ignored" + DEEP_ENV[4:], "HYB002", 1, LEGACY)]),
 ]
 
 
@@ -563,3 +602,73 @@ def test_config_errors_carry_no_terminal_control_characters(tmp_path: Path, name
     assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr, done.stderr
     assert b"\nforged: line" not in done.stderr
     assert b"\\x1b" in done.stderr  # shown, escaped
+
+
+def test_git_that_does_not_answer_falls_back_to_a_walk_with_a_finding(tmp_path: Path) -> None:
+    """A `.gitignore` that is a FIFO blocks `git ls-files` forever: git is stopped after its
+    timeout, the tree is walked, and a SYN006 on `.git` says why."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    (tmp_path / "apps/a").mkdir(parents=True)
+    (tmp_path / "apps/a/package.json").write_text("{}")
+    (tmp_path / "apps/a/.env.example").write_text(LEGACY_LINE)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    os.mkfifo(tmp_path / ".gitignore")
+    for args in (("check", str(tmp_path), "--format", "json"), ("check", "apps/a/.env.example", "--format", "json")):
+        done = run(*args, cwd=tmp_path)  # run() has a 120 s watchdog: a hang fails, not blocks
+        assert_sane(done)
+        found = {(f["path"], f["code"]): f["message"] for f in json.loads(done.stdout)["findings"]}
+        assert ("apps/a/.env.example", "HYB002") in found  # still checked
+        if "apps/a/.env.example" not in args:
+            assert "git did not answer within" in found[(".git", "SYN006")]
+
+
+def test_repositories_nested_in_the_work_tree_are_checked(tmp_path: Path) -> None:
+    """git lists a submodule as one entry and an untracked clone as `folder/`, and looks no
+    further: their `.env` files are listed with their own git and checked."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    (upstream / "package.json").write_text("{}")
+    (upstream / ".env.example").write_text(LEGACY_LINE)
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", "-c", "protocol.file.allow=always"]
+    subprocess.run(["git", "init", "-q", str(upstream)], check=True)
+    subprocess.run(git + ["-C", str(upstream), "add", "-A"], check=True)
+    subprocess.run(git + ["-C", str(upstream), "commit", "-qm", "x"], check=True)
+    root = tmp_path / "repo"
+    (root / "clone/app").mkdir(parents=True)
+    (root / "package.json").write_text("{}")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(git + ["-C", str(root), "submodule", "add", "-q", str(upstream), "libs/sub"], check=True)
+    subprocess.run(["git", "init", "-q", str(root / "clone")], check=True)  # untracked, not a submodule
+    (root / "clone/app/package.json").write_text("{}")
+    (root / "clone/app/.env").write_text(LEGACY_LINE)
+    (root / "clone/.gitignore").write_text("secret/\n")
+    (root / "clone/secret").mkdir()
+    (root / "clone/secret/.env.local").write_text(LEGACY_LINE)
+    done = run("check", str(root), "--format", "json")
+    assert_sane(done)
+    found = {(f["path"], f["code"]) for f in json.loads(done.stdout)["findings"]}
+    for path in ("libs/sub/.env.example", "clone/app/.env", "clone/secret/.env.local"):
+        assert (path, "HYB002") in found, (path, sorted(found))
+
+
+def test_too_many_globs_and_a_large_configuration_are_refused(tmp_path: Path) -> None:
+    """Tens of thousands of globs made a scan take minutes: over 5,000 in a list is a
+    configuration error, and up to that they are compiled once into one matcher."""
+    (tmp_path / "apps/a/skip").mkdir(parents=True)
+    (tmp_path / "apps/a/package.json").write_text("{}")
+    (tmp_path / "apps/a/.env").write_text(LEGACY_LINE)
+    (tmp_path / "apps/a/skip/.env").write_text(LEGACY_LINE)
+    config = tmp_path / ".tekup-envlint.toml"
+    config.write_text("exclude = " + json.dumps([f"apps/app{i}/**/x{i}*.env" for i in range(20_000)]) + "\n")
+    done = run("check", str(tmp_path))
+    assert done.returncode == 2 and b"key `exclude`: 20,000 globs, over the limit of 5,000" in done.stderr
+    config.write_text("exclude = " + json.dumps([f"apps/app{i}/**/x{i}*.env" for i in range(4_999)] + ["*/skip"]) + "\n")
+    done = run("check", str(tmp_path), "--format", "json")
+    assert_sane(done)
+    assert {f["path"] for f in json.loads(done.stdout)["findings"]} == {"apps/a/.env"}
+    config.write_text("# " + "x" * 1_100_000 + "\n")
+    done = run("check", str(tmp_path))
+    assert done.returncode == 2 and b"over the 1,000,000-byte limit for a configuration file" in done.stderr

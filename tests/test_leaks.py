@@ -559,3 +559,44 @@ def test_init_writes_no_secret(repo: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert leaked(done.stdout) == [] and leaked(done.stderr) == []
     assert leaked((copy / ".tekup-envlint.toml").read_bytes()) == []
+
+
+def test_thousands_of_secrets_sharing_a_prefix_in_the_text_report(tmp_path: Path) -> None:
+    """`DB_PASSWORD_i=SharedPrefix...` thousands of times made the text report take minutes
+    (every line compiled an alternation of every secret); it must hide each one."""
+    rng = random.Random(7)
+    prefix = "SharedPrefix" + "x" * 60
+    secrets = [prefix + "".join(rng.choice(string.ascii_letters) for _ in range(20)) for _ in range(3000)]
+    write_tree(tmp_path, {
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": "OTHER=1\n",
+        "apps/a/.env": "".join(f"DB_PASSWORD_{i}={s}\n" for i, s in enumerate(secrets)),
+    })
+    done = run(("check", "--no-color"), tmp_path)
+    assert done.returncode == 1, done.stderr
+    text = done.stdout.decode()
+    assert text.count(" | DB_PASSWORD_") >= 3000  # every line is shown in a frame
+    assert not [s for s in secrets if s in text]
+
+
+def test_a_frame_masks_what_its_message_masks(tmp_path: Path) -> None:
+    """A well-known local default (`postgres`) is masked in a finding's message; its code
+    frame masks it too, in a URI's password slot and under a secret name. A switch under a
+    secret-sounding name (`USE_DB_AUTHENTICATION=true`) is not a secret and stays in view."""
+    from tekup_envlint import engine
+    from tekup_envlint.config import DEFAULT
+    from tekup_envlint.report.text import check_lines, render
+
+    write_tree(tmp_path, {
+        "apps/a/package.json": "{}",
+        "apps/a/.env.example": "OTHER=1\n",
+        "apps/a/.env": "DATABASE_URL=postgresql://app:postgres@localhost:5432/app\nUSE_DB_AUTHENTICATION=true\n",
+        "apps/a/docker-compose.yml": "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                                     "      POSTGRES_PASSWORD: postgres\n",
+    })
+    result = engine.run(tmp_path, DEFAULT)
+    files = {f.source.path: f for f in result.workspace.files}
+    text = render(check_lines(result.findings, files, len(files), result.redactor.scrub), False)
+    assert "| DATABASE_URL=postgresql://app:…[8 chars]@localhost:5432/app" in text
+    assert "|       POSTGRES_PASSWORD: …[8 chars]" in text
+    assert "| USE_DB_AUTHENTICATION=true" in text

@@ -222,3 +222,23 @@ def test_secret_of_a_secret_named_setting_is_scrubbed_from_its_line(secret: str,
     assume(secret_state(secret) == "literal")
     line = f"{key}={secret}"
     assert secret not in Redactor(secrets_in(key, secret)).scrub(line)
+
+
+# -- globs ----------------------------------------------------------------------------------
+
+GLOB = st.lists(st.sampled_from(["a", "b", "*", "?", "**", "[ab]", "[!a]", ".", "-", "/", "env"]), max_size=6).map("".join)
+PATH = st.lists(st.sampled_from(["a", "b", "ab", ".env", "x", "a.b"]), min_size=1, max_size=4).map("/".join)
+
+
+@FAST
+@given(st.lists(GLOB, max_size=6), PATH)
+def test_one_glob_matcher_agrees_with_fnmatchcase(patterns: List[str], path: str) -> None:
+    """`discovery.Globs` (compiled once) matches a path or one of its folders exactly when
+    `fnmatchcase` does for some glob."""
+    from fnmatch import fnmatchcase
+
+    from tekup_envlint.discovery import Globs
+
+    parts = path.split("/")
+    expected = any(fnmatchcase("/".join(parts[: i + 1]), p) for p in patterns for i in range(len(parts)))
+    assert Globs(patterns).match_path(path) == expected

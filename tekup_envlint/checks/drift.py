@@ -237,17 +237,26 @@ def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
 
 
 def _outermost(interpolations: Sequence[Interpolation]) -> List[Interpolation]:
-    """Interpolations not nested in another's default (`${B}` in `${A:-${B}}` only matters if A is unset)."""
-    out: List[Interpolation] = []
-    for it in interpolations:
-        nested = any(
-            o is not it and o.span.start <= it.span.start and it.span.end <= o.span.end
-            and (o.span.start, o.span.end) != (it.span.start, it.span.end)
-            for o in interpolations
-        )
-        if not nested:
-            out.append(it)
-    return out
+    """Interpolations not nested in another's default (`${B}` in `${A:-${B}}` only matters if A is unset).
+
+    One sweep in (start, longest first) order: a reference is nested when one before it,
+    with another span, reaches at least as far. Comparing every pair took 100 s on a value
+    of 30,000 references.
+    """
+    ordered = sorted(range(len(interpolations)), key=lambda i: (interpolations[i].span.start, -interpolations[i].span.end))
+    nested: Set[int] = set()
+    reach = -1  # the furthest end of the references before the current span
+    i = 0
+    while i < len(ordered):
+        span = interpolations[ordered[i]].span
+        j = i
+        while j < len(ordered) and interpolations[ordered[j]].span == span:  # the same span, listed twice
+            j += 1
+        if span.end <= reach:
+            nested.update(ordered[i:j])
+        reach = max(reach, span.end)
+        i = j
+    return [it for index, it in enumerate(interpolations) if index not in nested]
 
 
 @rule("DRF004")

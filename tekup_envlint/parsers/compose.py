@@ -51,6 +51,10 @@ DUPLICATE = "SYN005"  # a mapping repeats a key
 #: Most nodes a file may have once aliases are expanded (a classic 9-level billion
 #: laughs expands to about 10**9); real Compose files stay far below this.
 NODE_BUDGET = 100_000
+#: Most characters of scalar text a file may hold once aliases are expanded (or four times
+#: the file's own size, if more): a Compose file that merges one ``x-env`` block into every
+#: service stays far below it.
+CHAR_BUDGET = 1_000_000
 #: How deep ``<<`` merges may chain (``a`` merges ``b`` which merges ``c`` ...).
 _MAX_MERGE_DEPTH = 32
 #: How deep ``${A:-${B:-...}}`` defaults are searched for further references.
@@ -166,17 +170,22 @@ def _children(node: Node) -> Sequence[Node]:
     return ()
 
 
-def _expanded_size(roots: Sequence[Node], budget: int) -> Tuple[int, int, bool]:
-    """(nodes after expanding aliases, distinct nodes, found a cycle), expanding nothing.
+def _expanded_size(roots: Sequence[Node], budget: int, char_budget: int = 0) -> Tuple[int, int, bool, int]:
+    """(nodes after expanding aliases, distinct nodes, found a cycle, characters of scalar
+    text after expanding aliases), expanding nothing.
 
     Each distinct node's expanded size is computed once (memoized by identity) with an
     explicit stack, so shared aliases cost nothing and deep nesting cannot overflow
-    Python's stack. A node that contains itself (``&a [*a]``) is infinite.
+    Python's stack. A node that contains itself (``&a [*a]``) is infinite. Characters
+    count too: one large scalar aliased many times is few nodes, but every setting that
+    holds it is read, scanned and hashed in full.
     """
     cap = budget + 1
+    char_cap = (char_budget or budget) + 1
     memo: Dict[int, int] = {}
+    chars: Dict[int, int] = {}
     busy: Set[int] = set()
-    total = 0
+    total = total_chars = 0
     for root in roots:
         stack: List[Tuple[Node, bool]] = [(root, False)]
         while stack:
@@ -184,19 +193,23 @@ def _expanded_size(roots: Sequence[Node], budget: int) -> Tuple[int, int, bool]:
             nid = id(node)
             if done:
                 busy.discard(nid)
-                memo[nid] = min(cap, 1 + sum(memo[id(child)] for child in _children(node)))
+                children = _children(node)
+                memo[nid] = min(cap, 1 + sum(memo[id(child)] for child in children))
+                own = len(node.value) if isinstance(node, ScalarNode) else 0
+                chars[nid] = min(char_cap, own + sum(chars[id(child)] for child in children))
                 continue
             if nid in memo:
                 continue
             if nid in busy:
-                return cap, len(memo), True
+                return cap, len(memo), True, char_cap
             busy.add(nid)
             stack.append((node, True))
             for child in _children(node):
                 if id(child) not in memo:
                     stack.append((child, False))
         total = min(cap, total + memo[id(root)])
-    return total, len(memo), False
+        total_chars = min(char_cap, total_chars + chars[id(root)])
+    return total, len(memo), False, total_chars
 
 
 def _kind(node: Node) -> str:
@@ -434,14 +447,17 @@ class _Reader:
 
     def read(self) -> ParsedFile:
         docs = self._compose()
-        total, distinct, cycle = _expanded_size(docs, NODE_BUDGET)
-        if total > NODE_BUDGET:
+        total, distinct, cycle, chars = _expanded_size(docs, NODE_BUDGET, max(CHAR_BUDGET, 4 * len(self.text)))
+        if total > NODE_BUDGET or chars > max(CHAR_BUDGET, 4 * len(self.text)):
             if cycle:
                 message = "a YAML alias refers to a node that contains it (infinite expansion); file skipped"
             elif distinct > NODE_BUDGET:
                 message = f"YAML has more than {NODE_BUDGET} nodes; file skipped"
-            else:
+            elif total > NODE_BUDGET:
                 message = f"YAML aliases expand beyond {NODE_BUDGET} nodes; file skipped"
+            else:
+                message = (f"YAML aliases expand the file's text beyond {max(CHAR_BUDGET, 4 * len(self.text)):,} "
+                           "characters; file skipped")
             problems = tuple(self.problems) + (Problem(SYNTAX, message, self.lines.span(0, 0)),)
             return ParsedFile(source=self.source, text=self.text, problems=problems)
         for doc in docs:
@@ -756,6 +772,12 @@ class _Reader:
                     ports.append((item.value, self._span(item)))
             elif isinstance(item, MappingNode):
                 ports.append((self._long_port(item), self._span(item)))
+            else:
+                continue
+            wrong = _invalid_port(ports[-1][0])
+            if wrong is not None:
+                self._problem(SYNTAX, f"port entry of service {service!r} has an invalid port number "
+                              f"({wrong}); Compose refuses the file", ports[-1][1])
         return tuple(ports)
 
     def _long_port(self, node: MappingNode) -> str:
@@ -774,6 +796,30 @@ class _Reader:
         if "protocol" in parts:
             rendered = f"{rendered}/{parts['protocol']}"
         return rendered
+
+
+_PORT_RANGE = re.compile(r"([0-9]{1,5})(?:-([0-9]{1,5}))?")
+
+
+def _invalid_port(entry: str) -> Optional[str]:
+    """Why a `[[ip:]published:]target[/protocol]` entry holds no valid port number, or None.
+
+    Only ASCII digits up to 65535 (or a range of them) are ports: `²` passes `isdigit()`
+    and a port thousands of digits long hits Python's integer-string limit. An entry with
+    a `${VAR}` is judged once interpolated, so not here.
+    """
+    if "$" in entry:
+        return None
+    parts = entry.split("/", 1)[0].rsplit(":", 2)
+    for index, part in enumerate(parts[-2:] if len(parts) > 1 else parts):
+        published = len(parts) > 1 and index == 0
+        if published and part == "":
+            continue  # `127.0.0.1::5432`: any free port
+        m = _PORT_RANGE.fullmatch(part)
+        if m is None or any(int(g) > 65535 for g in m.groups() if g):
+            shown = part if len(part) <= 12 else part[:12] + "…"
+            return f"{'published' if published else 'container'} port {shown!r}"
+    return None
 
 
 def _is_false(node: Optional[Node]) -> bool:
