@@ -287,3 +287,11 @@ def test_progress_through_the_command_on_a_terminal(tmp_path: Path) -> None:
     assert b"reading files" not in stderr_of({"CI": "1"})
     assert b"reading files" not in stderr_of({}, "--format", "json")
     assert b"reading files" not in cli("check", str(tmp_path), env={"TEKUP_ENVLINT_PROGRESS_DELAY": "0"})[2].encode()
+
+
+def test_a_baseline_written_for_the_repository_holds_for_the_files_pre_commit_passes(tmp_path: Path) -> None:
+    root = messy(tmp_path / "repo")
+    (root / ".tekup-envlint.toml").write_text("")
+    assert cli("check", "--write-baseline", ".tekup-envlint-baseline", cwd=root)[0] == 0
+    assert cli("check", "apps/api/.env.example", cwd=root)[0] == 1
+    assert cli("check", "apps/api/.env.example", "--baseline", ".tekup-envlint-baseline", cwd=root)[0] == 0
