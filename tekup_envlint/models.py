@@ -174,7 +174,12 @@ class Target:
 
 @dataclass(frozen=True)
 class Edit:
-    path: str
+    """A replacement of ``[start, end)`` of one file's text (`edits.apply_edits`).
+
+    A file that does not exist yet is the empty text: an insertion at 0 creates it.
+    """
+
+    path: str  # repo-relative, forward slashes
     start: int  # offset into the file's original text
     end: int  # start == end inserts; replacement "" deletes
     replacement: str
@@ -182,9 +187,12 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
-    title: str
+    """The edits that resolve one finding, and what a person must still do afterwards."""
+
+    title: str  # what the fix does, for `--show-fixes` ("DATABASE_URL -> Supabase pooler")
     edits: Tuple[Edit, ...]
-    applicability: str = "safe"  # "safe" | "unsafe"
+    applicability: str = "safe"  # "safe" | "unsafe" (ruff's meaning)
+    notes: Tuple[str, ...] = ()  # lines for the plan: a key to fetch, where a secret went
 
 
 @dataclass(frozen=True)
