@@ -116,6 +116,9 @@ ALIASED_SCALAR = ("x-big: &big " + "x" * 400_000 + "\nservices:\n  api:\n    ima
                   + "".join(f"      K{i}: *big\n" for i in range(200)))
 # 30,000 references in one value: the outermost-reference search was quadratic (100 s)
 MANY_REFERENCES = ('services:\n  api:\n    image: node\n    environment:\n      X: "' + "${A}" * 30_000 + '"\n')
+# a 900 kB line of URI users with no "@": the password-slot regex scanned to the end of the
+# line from each of them (minutes); the code frame of the line's finding scrubs it
+URI_USERS = LEGACY_LINE.rstrip("\n") + " # " + "postgresql://u:" * 60_000 + "\n"
 DEEP_LEVELS = 1100  # os.walk recursed once per level: RecursionError past ~1,000 on Python <= 3.11
 DEEP_ENV = "deep/" + "d/" * DEEP_LEVELS + ".env"
 
@@ -236,6 +239,7 @@ CASES = [
          [("docker-compose.yml", "SYN004", 1, "aliases expand the file's text beyond")]),
     Case("many-references", {"docker-compose.yml": MANY_REFERENCES, ".env": "B=1\n"},
          [("docker-compose.yml", "DRF004", 5, "${A} has no default")]),
+    Case("uri-users-without-at", {".env": URI_USERS}, [(".env", "HYB002", 1, LEGACY)]),
     Case("deep-tree", {"deep": lambda path, outside: _deep(path, LEGACY_LINE)},
          [(DEEP_ENV, "HYB002", 1, LEGACY)]),
     Case("deep-tree-ignored", {".gitignore": "ignored/\n", "ignored": lambda path, outside: _deep(path, LEGACY_LINE)},
