@@ -37,6 +37,7 @@ def sets(ws: Workspace) -> List[Tuple[str, str, Tuple[str, ...]]]:
     (".env.ports", "standalone", "default", None),
     (".env.docker", "standalone", "default", None),
     ("render.env", "standalone", "default", None),
+    ("databases.env", "standalone", "default", None),
 ])
 def test_dotenv_names(name: str, role: str, mode: str, target: str) -> None:
     found = dotenv_name(name, DEFAULT)
@@ -53,13 +54,17 @@ def test_dotenv_flow_chains(tree) -> None:
         "apps/a/.env.example": "A=\n",
         "apps/a/.env.ports": "PORT=1\n",
         "apps/a/docs/.env": "X=1\n",
+        "apps/a/migrations/.env.production": "X=1\n",  # a snippet: not the app's production mode
+        "apps/a/databases.env": "X=1\n",
     })
     assert sets(workspace(root)) == [
         ("dotenv", "default", ("apps/a/.env", "apps/a/.env.local")),
         ("dotenv", "production", ("apps/a/.env", "apps/a/.env.local", "apps/a/.env.production")),
         ("dotenv", "test", ("apps/a/.env", "apps/a/.env.test")),  # .env.local is not read in test
         ("standalone", "default", ("apps/a/.env.ports",)),
+        ("standalone", "default", ("apps/a/databases.env",)),
         ("standalone", "default", ("apps/a/docs/.env",)),
+        ("standalone", "production", ("apps/a/migrations/.env.production",)),
         ("template", "default", ("apps/a/.env.example",)),
     ]
 
