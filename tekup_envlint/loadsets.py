@@ -242,14 +242,12 @@ def _read_dockerignore(root: Path, context: str, dockerfile: Optional[str]) -> L
     """The patterns of the build's `.dockerignore` (a `<Dockerfile>.dockerignore` first, as
     BuildKit reads it). Read here because discovery takes only configuration files; never
     through a symlink, and only a small file."""
+    from tekup_envlint.parsers import read_small
+
     names = ([f"{dockerfile}.dockerignore"] if dockerfile else []) + [posixpath.join(context, ".dockerignore")]
     for rel in names:
-        path = root / rel
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _DOCKERIGNORE_CAP:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_small(root, rel, _DOCKERIGNORE_CAP)  # no folder on the way may lead out of the root
+        if text is None:
             continue
         return [p for p in map(_dockerignore_pattern, text.splitlines()) if p is not None]
     return []

@@ -123,6 +123,15 @@ DEEP_LEVELS = 1100  # os.walk recursed once per level: RecursionError past ~1,00
 DEEP_ENV = "deep/" + "d/" * DEEP_LEVELS + ".env"
 
 
+def _fifo_manifest(path: Path, outside: Path) -> None:
+    """The app's package.json becomes a FIFO, with an env file in a subfolder: discovery
+    reads the manifest to learn whether it declares workspaces (it hung there, blocked)."""
+    (path.parent / "package.json").unlink()
+    os.mkfifo(path.parent / "package.json")
+    path.mkdir()
+    (path / ".env").write_text(LEGACY_LINE)
+
+
 def _deep(path: Path, content: str) -> None:
     """A folder DEEP_LEVELS levels deep with a .env at the bottom (made with relative steps)."""
     path.mkdir()
@@ -240,6 +249,7 @@ CASES = [
     Case("many-references", {"docker-compose.yml": MANY_REFERENCES, ".env": "B=1\n"},
          [("docker-compose.yml", "DRF004", 5, "${A} has no default")]),
     Case("uri-users-without-at", {".env": URI_USERS}, [(".env", "HYB002", 1, LEGACY)]),
+    Case("fifo-manifest", {"docker": _fifo_manifest}, [("docker/.env", "HYB002", 1, LEGACY)], walk_only=True),
     Case("deep-tree", {"deep": lambda path, outside: _deep(path, LEGACY_LINE)},
          [(DEEP_ENV, "HYB002", 1, LEGACY)]),
     Case("deep-tree-ignored", {".gitignore": "ignored/\n", "ignored": lambda path, outside: _deep(path, LEGACY_LINE)},

@@ -1,7 +1,8 @@
 """One parser per format; each turns a file's text into a `ParsedFile` and never raises.
 
 `read` is the only place that opens a configuration file: it caps the size, decodes the
-bytes and hands the text to the parser of the file's kind.
+bytes and hands the text to the parser of the file's kind. `read_small` opens the other
+repository files the model looks into (manifests, `.dockerignore`, init scripts) the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 from tekup_envlint.models import ParsedFile, Problem, SourceFile, Span
 
@@ -119,6 +121,23 @@ def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
                                     f"({recovered.count(chr(10)) + 1} lines), re-save it as UTF-8", _START)
         return replace(parsed, problems=(problem,) + parsed.problems)
     return parse_text(source, text)
+
+
+def read_small(root: Path, rel: str, max_size: int) -> Optional[str]:
+    """The text of a small repository file that is not configuration (a manifest, a
+    `.dockerignore`, an init script), or None: opened as `read` opens a file (never out of
+    the root through any folder on the way, never blocking on a FIFO), only a regular file
+    of at most max_size bytes, decoded as UTF-8 with errors replaced."""
+    try:
+        fd = _open(root, SourceFile(rel, "dotenv", ".", "default", False))
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > max_size:
+                return None
+            data = handle.read(max_size + 1)
+    except OSError:  # PermissionError for a path out of the root, too
+        return None
+    return data.decode("utf-8", "replace") if len(data) <= max_size else None
 
 
 def parse_text(source: SourceFile, text: str) -> ParsedFile:
