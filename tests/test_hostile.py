@@ -26,7 +26,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import pytest
 
@@ -318,7 +318,7 @@ class Report:
 
 
 @pytest.fixture(scope="module", params=["walk", "git"])
-def report(request, tmp_path_factory) -> Report:
+def report(request, tmp_path_factory) -> Iterator[Report]:
     base = tmp_path_factory.mktemp(f"hostile-{request.param}")
     root, outside = base / "repo", base / "outside"
     outside.mkdir()
@@ -342,7 +342,26 @@ def report(request, tmp_path_factory) -> Report:
     result = Report(request.param, findings, files, text.stdout, rss, seconds, done.stderr + text.stderr)
     for finding in findings:
         result.by_app.setdefault(finding["app"], []).append(finding)
-    return result
+    yield result
+    remove_tree(base)
+
+
+def remove_tree(top: Path) -> None:
+    """Remove a tree without recursion. The deep-tree cases are 1,100 folders deep, and
+    `shutil.rmtree` recurses once per level on Python <= 3.11: left behind, they made a later
+    pytest session's clean-up of its old temporary folders fail with RecursionError."""
+    folders, stack = [], [str(top)]
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
 
 
 def test_no_traceback_and_exit_1(report: Report) -> None:
@@ -616,6 +635,18 @@ def test_config_errors_carry_no_terminal_control_characters(tmp_path: Path, name
     assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr, done.stderr
     assert b"\nforged: line" not in done.stderr
     assert b"\\x1b" in done.stderr  # shown, escaped
+
+
+def test_file_names_passed_on_the_command_line_reach_stderr_escaped(tmp_path: Path) -> None:
+    """pre-commit passes the repository's staged file names: one that is not configuration
+    is named on stderr, with ESC and BEL shown as escapes, not sent to the terminal."""
+    name = "notes\x1b]0;owned\x07\x1b[2J.md"
+    (tmp_path / name).write_text("x\n")
+    (tmp_path / ".env").write_text(LEGACY_LINE)
+    done = run("check", name, ".env", cwd=tmp_path)
+    assert_sane(done)
+    assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr, done.stderr
+    assert b"notes\\x1b]0;owned\\x07\\x1b[2J.md is not a configuration file" in done.stderr
 
 
 def test_git_that_does_not_answer_falls_back_to_a_walk_with_a_finding(tmp_path: Path) -> None:
