@@ -51,7 +51,7 @@ def _committed_copy(src: Path, dest: Path) -> Path:
 
 
 @pytest.mark.parametrize("repo", REPOS)
-def test_monorepo_is_checked_as_reviewed(repo: str, tmp_path: Path, capsys) -> None:
+def test_monorepo_is_checked_as_reviewed(repo: str, tmp_path: Path, capsys, monkeypatch) -> None:
     root = _committed_copy(MONOREPOS / repo, tmp_path / repo)
     code = main(["check", str(root), "--format", "json"])
     out, err = capsys.readouterr()
@@ -79,6 +79,11 @@ def test_monorepo_is_checked_as_reviewed(repo: str, tmp_path: Path, capsys) -> N
     without = [a["app"] for a in apps
                if not a["load_sets"] and any(not f.endswith((".prisma", ".yml", ".yaml")) for f in a["files"])]
     assert not without, without
+    # ... and its text map is readable at 80 columns (the width in a pipe)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["map", str(root), "--no-color"]) == 0
+    text = capsys.readouterr().out
+    assert max((len(line) for line in text.splitlines()), default=0) <= 80
 
 
 def test_the_review_covers_every_repository() -> None:
