@@ -119,6 +119,11 @@ MANY_REFERENCES = ('services:\n  api:\n    image: node\n    environment:\n      
 # a 900 kB line of URI users with no "@": the password-slot regex scanned to the end of the
 # line from each of them (minutes); the code frame of the line's finding scrubs it
 URI_USERS = LEGACY_LINE.rstrip("\n") + " # " + "postgresql://u:" * 60_000 + "\n"
+# a .dockerignore of 29 bytes against a 60-character folder: the regex Docker would build
+# (`[^/]*a[^/]*a...b`) backtracked for minutes in Python's `re`
+LONG_FOLDER = "a" * 60
+STARRED_BUILD = ("services:\n  api:\n    build:\n      context: .\n      dockerfile: " + LONG_FOLDER
+                 + "/Dockerfile\n    environment:\n      DATABASE_URL: postgresql://u:${P}@localhost:5432/db\n")
 DEEP_LEVELS = 1100  # os.walk recursed once per level: RecursionError past ~1,000 on Python <= 3.11
 DEEP_ENV = "deep/" + "d/" * DEEP_LEVELS + ".env"
 
@@ -249,6 +254,9 @@ CASES = [
     Case("many-references", {"docker-compose.yml": MANY_REFERENCES, ".env": "B=1\n"},
          [("docker-compose.yml", "DRF004", 5, "${A} has no default")]),
     Case("uri-users-without-at", {".env": URI_USERS}, [(".env", "HYB002", 1, LEGACY)]),
+    Case("dockerignore-stars", {"docker-compose.yml": STARRED_BUILD, ".dockerignore": "*a" * 14 + "b\n",
+                                f"{LONG_FOLDER}/.env": LEGACY_LINE},
+         [(f"{LONG_FOLDER}/.env", "HYB002", 1, LEGACY)]),
     Case("fifo-manifest", {"docker": _fifo_manifest}, [("docker/.env", "HYB002", 1, LEGACY)], walk_only=True),
     Case("deep-tree", {"deep": lambda path, outside: _deep(path, LEGACY_LINE)},
          [(DEEP_ENV, "HYB002", 1, LEGACY)]),
@@ -267,6 +275,7 @@ def _write(root: Path, outside: Path) -> None:
         (app / "package.json").write_text("{}")
         for name, content in case.files.items():
             path = app / name
+            path.parent.mkdir(parents=True, exist_ok=True)
             if callable(content):
                 content(path, outside)
             elif isinstance(content, bytes):
