@@ -1,0 +1,518 @@
+"""What a strategy wants each connection to point at, and the span edits that get it there.
+
+`fix --strategy supabase|docker` carries the survey's decision out: Option B (supabase) puts
+every deployable load set on the primary project and keeps Docker for local development;
+Option A (docker) puts every DSN on the Docker database and takes Supabase out of the
+deployable load sets. HYB001, HYB002 and STR001 attach the fixes built here, so that the
+three rules write the same value for the same setting (equal edits count once).
+
+One function decides per connection (`change`); everything else renders it as edits.
+A literal password is never written: DSNs carry `${SUPABASE_DB_PASSWORD}` or
+`${POSTGRES_PASSWORD}`. A secret a change takes out of a file is kept, as a comment, in the
+app's gitignored local file (`park`), never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import Counter
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from tekup_envlint import dsn as _dsn
+from tekup_envlint.classify import classify_service
+from tekup_envlint.loadsets import LoadSet, dotenv_name
+from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
+from tekup_envlint.patterns import load as patterns, secret_shapes
+from tekup_envlint.redact import secrets_in
+from tekup_envlint.workspace import Connection, Workspace, published_ports
+
+STRATEGIES = ("supabase", "docker")
+SUPABASE_PASSWORD = "${SUPABASE_DB_PASSWORD}"
+DOCKER_PASSWORD = "${POSTGRES_PASSWORD}"
+# Variables that Prisma's directUrl (migrations) or a non-pooling client reads.
+DIRECT_KEYS = ("DIRECT_URL", "DIRECT_DATABASE_URL", "POSTGRES_URL_NON_POOLING", "DATABASE_URL_UNPOOLED",
+               "SHADOW_DATABASE_URL", "MIGRATION_DATABASE_URL")
+# Query parameters a target decides; everything else the app wrote is kept as written.
+_ENDPOINT_PARAMS = {"host", "hostaddr", "port", "user", "password", "dbname", "pgbouncer", "schema"}
+_SUPABASE_ONLY_PARAMS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "supa"}
+# Where the dashboard shows each key (Project Settings -> API Keys).
+KEY_DASHBOARD = "Supabase dashboard → Project Settings → API Keys"
+DB_DASHBOARD = "Supabase dashboard → Connect (top bar)"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the strategy does to one connection.
+
+    `value` is the new value; `remove` takes the setting out (kept as a comment in the app's
+    local file when it holds a secret); neither: no fix, and `reason` says why for the plan.
+    """
+
+    conn: Connection
+    value: Optional[str] = None
+    remove: bool = False
+    reason: str = ""
+    notes: Tuple[str, ...] = ()
+
+    @property
+    def fixable(self) -> bool:
+        return self.value is not None or self.remove
+
+
+# --------------------------------------------------------------------------- where a connection lives
+
+
+def scope(ws: Workspace, conn: Connection) -> str:
+    """deployable, local or alternative (a template copied to a file no convention loads,
+    such as `.env.supabase.example`: a documented alternative the strategy leaves alone)."""
+    source = conn.file.source
+    if source.kind == "compose":
+        return "deployable" if _deploying_service(ws, conn) else "local"
+    if source.env == "template":
+        for load_set in _sets_of(ws, conn):
+            if load_set.kind == "template" and load_set.template_of is not None:
+                if dotenv_name(posixpath.basename(load_set.template_of), ws.config).role == "standalone":
+                    return "alternative"
+        return "deployable"
+    return "local" if source.env in ws.config.local_environments else "deployable"
+
+
+def _sets_of(ws: Workspace, conn: Connection) -> List[LoadSet]:
+    path = conn.file.source.path
+    return [ls for ls in ws.load_sets if path in ls.files]
+
+
+def _deploying_service(ws: Workspace, conn: Connection) -> bool:
+    """A Compose service deploys when it bakes a deployable env file into its image (its
+    build context's `.env`), or its Compose file is named for production."""
+    if conn.setting is None:
+        return False
+    name = f"{conn.file.source.path}#{conn.setting.service}"
+    words = posixpath.basename(conn.file.source.path).lower().replace("-", ".").split(".")
+    production = {w for env, ws_words in ws.config.environments if env == "production" for w in ws_words}
+    if production & set(words):
+        return True
+    return any(ls.service == name and ls.baked for ls in ws.load_sets)
+
+
+def is_direct(ws: Workspace, conn: Connection) -> bool:
+    """Whether a DSN is the one migrations use: `DIRECT_URL` and friends, or a variable a
+    Prisma datasource of the app names as `directUrl`."""
+    if conn.key.upper() in DIRECT_KEYS:
+        return True
+    for root in dict.fromkeys((conn.file.source.app, ".")):
+        app = ws.apps.get(root)
+        for parsed in app.files if app is not None else ():
+            if any(ds.direct_url is not None and ds.direct_url.env == conn.key for ds in parsed.datasources):
+                return True
+    return False
+
+
+def app_schema(ws: Workspace, app: str) -> Optional[str]:
+    """The schema the config's app-to-schema map gives an app."""
+    for glob, schema in ws.config.app_schemas:
+        if fnmatch(app, glob):
+            return schema
+    return None
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+def change(ws: Workspace, conn: Connection, strategy: str) -> Optional[Change]:
+    """What `strategy` does to a connection; None when it already follows the strategy."""
+    if conn.setting is None or conn.provider is None:
+        return None  # a Compose database service itself, a placeholder, a reference
+    where = scope(ws, conn)
+    target = conn.target
+    legacy = target.kind == "legacy-vault"
+    if where == "alternative" and not legacy:
+        return None
+    source = target.source
+    if strategy == "supabase":
+        primary = ws.config.primary.ref
+        if not legacy and (where != "deployable" or conn.provider == "supabase" and target.project_ref in (None, primary)):
+            return None
+        if conn.provider == "supabase" and target.kind == "supabase-local":
+            return None
+        if source == "dsn":
+            return _to_supabase_dsn(ws, conn)
+        if source == "supabase-url":
+            return _to_primary_url(ws, conn)
+        if source == "supabase-key":
+            return _replace_key(ws, conn, strategy)
+        return Change(conn, reason=f"{conn.key} in {conn.where} is one of split fields: point them at the "
+                                   "primary project by hand")
+    # docker
+    if not legacy and conn.provider == "docker":
+        return None
+    if not legacy and where != "deployable" and source != "dsn":
+        return None  # Supabase keys and URLs may stay in local files
+    if source == "dsn":
+        return _to_docker_dsn(ws, conn)
+    if source in ("supabase-url", "supabase-key"):
+        return _remove(ws, conn, strategy)
+    return Change(conn, reason=f"{conn.key} in {conn.where} is one of split fields: point them at the "
+                               "Docker database by hand")
+
+
+def changes(ws: Workspace, conns: Iterable[Connection], strategy: str) -> List[Change]:
+    found = (change(ws, c, strategy) for c in conns)
+    return [c for c in found if c is not None]
+
+
+# --------------------------------------------------------------------------- Supabase values
+
+
+def pooler_host(ws: Workspace) -> Optional[str]:
+    """The primary project's pooler host: from the config, else the one the repository's
+    pooler URLs for that project use most (its shard cannot be derived from the region)."""
+    if ws.config.primary.pooler_host:
+        return ws.config.primary.pooler_host
+    pattern = patterns().pooler_host
+    seen: Counter = Counter()
+    for app in ws.apps.values():
+        for conn in app.connections:
+            host = (conn.target.host or "").lower()
+            if conn.target.source == "dsn" and conn.target.project_ref == ws.config.primary.ref and pattern.match(host):
+                seen[host] += 1
+    if not seen:
+        return None
+    return sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _raw_query(value: str) -> List[str]:
+    """The query parameters as written (`&`-separated, encoding kept)."""
+    masked, _ = _dsn._mask(value)  # noqa: SLF001 - the same masking the parser uses
+    tail = masked[masked.rfind("@") + 1:] if "@" in masked else masked
+    if "?" not in tail:
+        return []
+    start = len(value) - len(tail) + tail.index("?") + 1
+    return [p for p in value[start:].split("&") if p]
+
+
+def _kept_params(value: Optional[str], drop: Iterable[str]) -> List[str]:
+    dropped = set(drop)
+    kept = []
+    for piece in _raw_query(value or ""):
+        key = piece.split("=", 1)[0]
+        if key.lower() not in dropped:
+            kept.append(piece)
+    return kept
+
+
+def _schema(ws: Workspace, conn: Connection) -> Optional[str]:
+    """The app's schema: the DSN's `?schema=`, else the app-to-schema map; None when the
+    DSN sets a search_path through `options` (kept as written) or nothing says."""
+    parsed = _dsn.parse_lenient(conn.setting.value or "") if conn.setting is not None else None
+    if parsed is not None and parsed.schema:
+        return parsed.schema
+    if parsed is not None and "search_path" in (parsed.param("options") or ""):
+        return None
+    return app_schema(ws, conn.file.source.app)
+
+
+def _scheme(value: Optional[str]) -> str:
+    text = (value or "").strip()
+    return "postgres" if text.startswith("postgres://") else "postgresql"
+
+
+def _query(first: Sequence[str], schema: Optional[str], rest: Sequence[str]) -> str:
+    parts = list(first) + ([f"schema={schema}"] if schema else []) + list(rest)
+    return "?" + "&".join(parts) if parts else ""
+
+
+def supabase_dsn(ws: Workspace, conn: Connection, direct: bool) -> Tuple[Optional[str], str]:
+    """(value, reason): the primary project's DSN for this setting; None with a reason when
+    the pooler host is unknown for a runtime URL (never guessed)."""
+    ref = ws.config.primary.ref
+    value = conn.setting.value if conn.setting is not None else None
+    schema = _schema(ws, conn)
+    rest = _kept_params(value, _ENDPOINT_PARAMS)
+    host = pooler_host(ws)
+    scheme = _scheme(value)
+    if direct:
+        if host is not None:
+            return f"{scheme}://postgres.{ref}:{SUPABASE_PASSWORD}@{host}:5432/postgres{_query((), schema, rest)}", ""
+        return f"{scheme}://postgres:{SUPABASE_PASSWORD}@db.{ref}.supabase.co:5432/postgres{_query((), schema, rest)}", ""
+    if host is None:
+        return None, (f"{conn.key} ({conn.where}): the pooler host of project {ref} is unknown (its shard "
+                      f"`aws-N-<region>` cannot be derived from the region); set `primary.pooler-host` in the "
+                      f"config from {DB_DASHBOARD} → Transaction pooler, then run fix again")
+    return (f"{scheme}://postgres.{ref}:{SUPABASE_PASSWORD}@{host}:6543/postgres"
+            f"{_query(('pgbouncer=true',), schema, rest)}"), ""
+
+
+def _dropped_secret(conn: Connection) -> bool:
+    """Whether replacing the value loses a secret (not a well-known local default)."""
+    defaults = secret_shapes().local_default_passwords
+    return any(s not in defaults for s in secrets_in(conn.key, conn.setting.value if conn.setting else None))
+
+
+def _rewrite(conn: Connection, value: Optional[str], reason: str, notes: Tuple[str, ...] = ()) -> Change:
+    return Change(conn, reason=reason) if value is None else Change(conn, value=value, notes=notes)
+
+
+def _to_supabase_dsn(ws: Workspace, conn: Connection) -> Change:
+    direct = is_direct(ws, conn)
+    value, reason = supabase_dsn(ws, conn, direct)
+    notes = (f"Set SUPABASE_DB_PASSWORD where {conn.where} is loaded: the database password of project "
+             f"{ws.config.primary.ref} ({DB_DASHBOARD}; reset it under Project Settings → Database)",)
+    if value is not None and direct and pooler_host(ws) is None:
+        notes += (f"{conn.key} ({conn.where}) uses the direct host db.{ws.config.primary.ref}.supabase.co, which is "
+                  "IPv6 only unless the IPv4 add-on is on",)
+    return _rewrite(conn, value, reason, notes)
+
+
+def _to_primary_url(ws: Workspace, conn: Connection) -> Change:
+    ref = ws.config.primary.ref
+    old = conn.target.project_ref
+    value = conn.setting.value or ""
+    if not old or f"{old}." not in value:
+        return Change(conn, reason=f"{conn.key} ({conn.where}): no project ref to replace in the URL")
+    return Change(conn, value=value.replace(f"{old}.", f"{ref}.", 1))
+
+
+def _replace_key(ws: Workspace, conn: Connection, strategy: str) -> Change:
+    """A legacy JWT cannot be converted: a template gets a placeholder, a real file a
+    reference; the plan says which key to fetch. The old key is kept in the local file."""
+    role = conn.target.role or "anon"
+    template = conn.file.source.env == "template"
+    value = f"your_{conn.key.lower()}" if template else "${" + conn.key + "}"
+    fetch = (f"Fetch the {role} key of project {ws.config.primary.ref} from {KEY_DASHBOARD} "
+             f"for {conn.key} ({conn.file.source.path}"
+             + (": put it in the file the template is copied to" if template else ": set it in the environment")
+             + ")")
+    return Change(conn, value=value, notes=(fetch,))
+
+
+def _remove(ws: Workspace, conn: Connection, strategy: str) -> Change:
+    note = f"{conn.key} removed from {conn.file.source.path}: the {strategy} strategy has no Supabase in that load set"
+    return Change(conn, remove=True, notes=(note,))
+
+
+# --------------------------------------------------------------------------- Docker values
+
+
+@dataclass(frozen=True)
+class DockerDatabase:
+    host: str
+    port: int
+    user: str
+    database: str
+    where: str  # the Compose service it was read from, or "config"
+
+
+def docker_database(ws: Workspace, conn: Connection) -> DockerDatabase:
+    """The Docker database a connection should use: a PostgreSQL service of a Compose file
+    that reaches the app (by service name and container port inside that Compose project,
+    at localhost and the published port from the host), else the config's."""
+    app = conn.file.source.app
+    inside = conn.file.source.kind == "compose"
+    for path in sorted(ws.compose_files_reaching(app)):
+        parsed = ws.file(path)
+        for service in parsed.services if parsed is not None else ():
+            target = classify_service(service, ws.config)
+            if target is None or target.kind != "docker":
+                continue
+            user = target.user or "postgres"
+            database = target.database or user
+            if inside and path == conn.file.source.path:
+                return DockerDatabase(service.name, 5432, user, database, f"{path}#{service.name}")
+            ports = published_ports(service)
+            if ports and not inside:
+                return DockerDatabase("localhost", ports[0], user, database, f"{path}#{service.name}")
+    d = ws.config.docker
+    return DockerDatabase(d.host, d.port, d.user, d.database, "config")
+
+
+def docker_dsn(ws: Workspace, conn: Connection) -> str:
+    db = docker_database(ws, conn)
+    value = conn.setting.value if conn.setting is not None else None
+    rest = _kept_params(value, _ENDPOINT_PARAMS | _SUPABASE_ONLY_PARAMS)
+    return (f"{_scheme(value)}://{db.user}:{DOCKER_PASSWORD}@{db.host}:{db.port}/{db.database}"
+            f"{_query((), _schema(ws, conn), rest)}")
+
+
+def _to_docker_dsn(ws: Workspace, conn: Connection) -> Change:
+    notes = (f"Set POSTGRES_PASSWORD where {conn.where} is loaded (the Docker database's password)",)
+    return Change(conn, value=docker_dsn(ws, conn), notes=notes)
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def _line_bounds(text: str, start: int, end: int) -> Tuple[int, int]:
+    """The whole line(s) around [start, end), with the line break after them."""
+    begin = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    return begin, (len(text) if stop < 0 else stop + 1)
+
+
+def render(parsed: ParsedFile, setting: Setting, value: str) -> str:
+    """A value written the way the setting was written (its quotes), where still valid."""
+    span = setting.value_span
+    written = parsed.text[span.start:span.end] if span is not None else ""
+    quote = setting.quote
+    if parsed.source.kind == "compose":
+        enclosed = len(written) >= 2 and written[0] == written[-1] and written[0] in "'\""
+        if quote == '"':
+            inner = json.dumps(value, ensure_ascii=False)
+            return inner if enclosed else inner[1:-1]
+        if quote == "'":
+            inner = value.replace("'", "''")
+            return f"'{inner}'" if enclosed else inner
+        return value if _plain_yaml(value) else json.dumps(value, ensure_ascii=False)
+    if quote == '"' or (quote == "'" and "${" in value):  # single quotes stop Compose's interpolation
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if quote == "'":
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if any(c in value for c in " \t#'\"\\\n"):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+def _plain_yaml(value: str) -> bool:
+    if not value or value[0] in "!&*{}[]|>'\"%@`#,?:-" or ": " in value or " #" in value or "\n" in value:
+        return False
+    return value.strip() == value
+
+
+def local_file(ws: Workspace, parsed: ParsedFile) -> str:
+    """Where a value taken out of a file is kept: the app's gitignored local file of that
+    load set (`.env.production` -> `.env.production.local`, `.env` and templates ->
+    `.env.local`), or the Compose project's `.env`."""
+    folder = posixpath.dirname(parsed.source.path)
+    name = posixpath.basename(parsed.source.path)
+    if parsed.source.kind == "compose":
+        local = ".env"
+    else:
+        named = dotenv_name(name, ws.config)
+        local = f".env.{named.mode}.local" if named.role in ("mode", "mode-local") else ".env.local"
+    return posixpath.join(folder, local) if folder else local
+
+
+def _file_text(ws: Workspace, path: str) -> Optional[str]:
+    parsed = ws.file(path)
+    if parsed is not None:
+        return parsed.text
+    disk = ws.root / path
+    try:
+        if disk.is_symlink() or not disk.is_file():
+            return None
+        return disk.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _append(ws: Workspace, path: str, lines: str) -> Edit:
+    text = _file_text(ws, path) or ""
+    lead = "" if not text or text.endswith("\n") else "\n"
+    return Edit(path, len(text), len(text), lead + lines)
+
+
+def park(ws: Workspace, parsed: ParsedFile, setting: Setting, strategy: str) -> Tuple[Tuple[Edit, ...], str]:
+    """Keep a value a strategy takes out of a file, as a comment in the app's gitignored
+    local file (not loaded, so it cannot bring the provider back), and make git ignore that
+    file. Returns the edits and a plan note naming where the value went (never the value).
+
+    A stand-in for `relocate.move_out`, which keeps a moved value live: a strategy removes
+    a provider from the process, so the value must be kept without being loaded.
+    """
+    from tekup_envlint.discovery import ignored_by_git
+
+    destination = local_file(ws, parsed)
+    span = setting.value_span
+    if parsed.source.kind == "compose" or span is None:
+        original = f"{setting.key}={setting.value or ''}"
+    else:
+        original = parsed.text[setting.key_span.start:span.end]
+    body = "".join(f"# {line}\n" for line in original.splitlines() or [""])
+    header = f"# tekup-envlint fix --strategy {strategy} took {setting.key} out of {parsed.source.path}:\n"
+    edits = [_append(ws, destination, header + body)]
+    if destination not in ignored_by_git(ws.root, [destination]):
+        folder = posixpath.dirname(destination)
+        ignore = posixpath.join(folder, ".gitignore") if folder else ".gitignore"
+        edits.append(_append(ws, ignore, posixpath.basename(destination) + "\n"))
+    note = f"{setting.key} taken out of {parsed.source.path}: kept as a comment in {destination} (gitignored)"
+    return tuple(edits), note
+
+
+def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, ...], Tuple[str, ...], bool]:
+    """(edits, notes, unsafe) of one change; the same change always gives the same edits."""
+    conn, parsed, setting = item.conn, item.conn.file, item.conn.setting
+    assert setting is not None and item.fixable
+    path = parsed.source.path
+    notes = item.notes
+    edits: List[Edit] = []
+    unsafe = False
+    secret = _dropped_secret(conn)
+    if secret or (item.remove and not parsed.source.tracked):
+        moved, note = park(ws, parsed, setting, strategy)
+        edits.extend(moved)
+        notes = notes + (note,)
+        unsafe = True
+    if item.remove:
+        start, end = _line_bounds(parsed.text, setting.key_span.start,
+                                  setting.value_span.end if setting.value_span else setting.key_span.end)
+        edits.append(Edit(path, start, end, ""))
+        unsafe = True
+    else:
+        span = setting.value_span
+        replacement = render(parsed, setting, item.value or "")
+        if span is None:
+            end = setting.key_span.end
+            edits.append(Edit(path, end, end, ("=" if parsed.source.kind != "compose" else ": ") + replacement))
+        else:
+            edits.append(Edit(path, span.start, span.end, replacement))
+    return tuple(edits), notes, unsafe
+
+
+def fix_for(ws: Workspace, items: Sequence[Change], strategy: str, title: str) -> Optional[Fix]:
+    """One Fix for changes that must all happen (None when any has no value: a partial fix
+    would not resolve the finding it is attached to)."""
+    if not items or not all(i.fixable for i in items):
+        return None
+    edits: List[Edit] = []
+    notes: List[str] = []
+    unsafe = False
+    for item in items:
+        e, n, u = edits_for(ws, item, strategy)
+        edits.extend(e)
+        notes.extend(n)
+        unsafe = unsafe or u
+    return Fix(title, tuple(dict.fromkeys(edits)), "unsafe" if unsafe else "safe", tuple(dict.fromkeys(notes)))
+
+
+def describe_change(item: Change, strategy: str) -> str:
+    """A short title, secret-free: what happens to the setting."""
+    if item.remove:
+        return f"remove {item.conn.key}"
+    target = "the primary Supabase project" if strategy == "supabase" else "the Docker database"
+    if item.conn.target.source == "supabase-key":
+        return f"replace {item.conn.key} by a {'placeholder' if item.conn.file.source.env == 'template' else 'reference'}"
+    return f"point {item.conn.key} at {target}"
+
+
+def unresolved(ws: Workspace, strategy: str) -> List[str]:
+    """What the strategy could not write in this workspace, and why (plan lines)."""
+    from tekup_envlint.engine import ignored_at
+
+    found: Dict[str, None] = {}
+    for app in ws.apps.values():
+        for conn in app.connections:
+            if ignored_at("STR001", conn.file.source.path, ws.config):
+                continue
+            item = change(ws, conn, strategy)
+            if item is not None and not item.fixable:
+                found[item.reason] = None
+    return list(found)
+
+
+__all__ = [
+    "Change", "DockerDatabase", "STRATEGIES", "change", "changes", "docker_database", "docker_dsn", "edits_for",
+    "fix_for", "is_direct", "local_file", "park", "pooler_host", "render", "scope", "supabase_dsn", "unresolved",
+]
