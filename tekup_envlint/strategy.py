@@ -39,6 +39,8 @@ DIRECT_KEYS = ("DIRECT_URL", "DIRECT_DATABASE_URL", "POSTGRES_URL_NON_POOLING", 
 _ENDPOINT_PARAMS = {"host", "hostaddr", "port", "user", "password", "dbname", "pgbouncer", "schema"}
 _SUPABASE_ONLY_PARAMS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "supa"}
 # Where the dashboard shows each key (Project Settings -> API Keys).
+# A note "<what>: read by <file>" is merged by the plan into one line per <what>.
+READ_BY = ": read by "
 KEY_DASHBOARD = "Supabase dashboard → Project Settings → API Keys"
 DB_DASHBOARD = "Supabase dashboard → Connect (top bar)"
 
@@ -122,14 +124,18 @@ def app_schema(ws: Workspace, app: str) -> Optional[str]:
 # --------------------------------------------------------------------------- the decision
 
 
-def change(ws: Workspace, conn: Connection, strategy: str) -> Optional[Change]:
-    """What `strategy` does to a connection; None when it already follows the strategy."""
+def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False) -> Optional[Change]:
+    """What `strategy` does to a connection; None when it already follows the strategy.
+
+    `hybrid`: the connection is part of a hybrid load set, which the docker strategy
+    makes Docker-only wherever its files are (a Supabase key in `.env.local` is read by
+    the same process as `.env`)."""
     if conn.setting is None or conn.provider is None:
         return None  # a Compose database service itself, a placeholder, a reference
     where = scope(ws, conn)
     target = conn.target
     legacy = target.kind == "legacy-vault"
-    if where == "alternative" and not legacy:
+    if where == "alternative" and not legacy and not hybrid:
         return None
     source = target.source
     if strategy == "supabase":
@@ -139,7 +145,8 @@ def change(ws: Workspace, conn: Connection, strategy: str) -> Optional[Change]:
         if conn.provider == "supabase" and target.kind == "supabase-local":
             return None
         if source == "dsn":
-            return _to_supabase_dsn(ws, conn)
+            item = _to_supabase_dsn(ws, conn)
+            return _with_legacy_note(ws, item) if legacy else item
         if source == "supabase-url":
             return _to_primary_url(ws, conn)
         if source == "supabase-key":
@@ -149,18 +156,32 @@ def change(ws: Workspace, conn: Connection, strategy: str) -> Optional[Change]:
     # docker
     if not legacy and conn.provider == "docker":
         return None
-    if not legacy and where != "deployable" and source != "dsn":
+    if not legacy and where != "deployable" and source != "dsn" and not hybrid:
         return None  # Supabase keys and URLs may stay in local files
     if source == "dsn":
-        return _to_docker_dsn(ws, conn)
+        item = _to_docker_dsn(ws, conn)
+        return _with_legacy_note(ws, item) if legacy else item
     if source in ("supabase-url", "supabase-key"):
         return _remove(ws, conn, strategy)
     return Change(conn, reason=f"{conn.key} in {conn.where} is one of split fields: point them at the "
                                "Docker database by hand")
 
 
-def changes(ws: Workspace, conns: Iterable[Connection], strategy: str) -> List[Change]:
-    found = (change(ws, c, strategy) for c in conns)
+def legacy_note(ref: str, app: str, schema: Optional[str]) -> str:
+    """The plan line (read back by plan.py) that says a legacy project's data must move."""
+    return f"Data: legacy project {ref} (app {app}, schema {schema or 'public'}) must move"
+
+
+def _with_legacy_note(ws: Workspace, item: Change) -> Change:
+    ref = item.conn.target.project_ref
+    if not ref or not item.fixable:
+        return item
+    note = legacy_note(ref, item.conn.file.source.app, _schema(ws, item.conn))
+    return Change(item.conn, item.value, item.remove, item.reason, item.notes + (note,))
+
+
+def changes(ws: Workspace, conns: Iterable[Connection], strategy: str, hybrid: bool = False) -> List[Change]:
+    found = (change(ws, c, strategy, hybrid) for c in conns)
     return [c for c in found if c is not None]
 
 
@@ -259,8 +280,8 @@ def _rewrite(conn: Connection, value: Optional[str], reason: str, notes: Tuple[s
 def _to_supabase_dsn(ws: Workspace, conn: Connection) -> Change:
     direct = is_direct(ws, conn)
     value, reason = supabase_dsn(ws, conn, direct)
-    notes = (f"Set SUPABASE_DB_PASSWORD where {conn.where} is loaded: the database password of project "
-             f"{ws.config.primary.ref} ({DB_DASHBOARD}; reset it under Project Settings → Database)",)
+    notes = (f"Set SUPABASE_DB_PASSWORD, the database password of project {ws.config.primary.ref} "
+             f"({DB_DASHBOARD}; reset it under Project Settings → Database){READ_BY}{conn.file.source.path}",)
     if value is not None and direct and pooler_host(ws) is None:
         notes += (f"{conn.key} ({conn.where}) uses the direct host db.{ws.config.primary.ref}.supabase.co, which is "
                   "IPv6 only unless the IPv4 add-on is on",)
@@ -290,7 +311,7 @@ def _replace_key(ws: Workspace, conn: Connection, strategy: str) -> Change:
 
 
 def _remove(ws: Workspace, conn: Connection, strategy: str) -> Change:
-    note = f"{conn.key} removed from {conn.file.source.path}: the {strategy} strategy has no Supabase in that load set"
+    note = f"{conn.key} removed from {conn.file.source.path}: the {strategy} strategy keeps Supabase out of that load set"
     return Change(conn, remove=True, notes=(note,))
 
 
@@ -338,7 +359,9 @@ def docker_dsn(ws: Workspace, conn: Connection) -> str:
 
 
 def _to_docker_dsn(ws: Workspace, conn: Connection) -> Change:
-    notes = (f"Set POSTGRES_PASSWORD where {conn.where} is loaded (the Docker database's password)",)
+    db = docker_database(ws, conn)
+    notes = (f"Set POSTGRES_PASSWORD, the password of the Docker database {db.database} "
+             f"({db.where if db.where != 'config' else 'the config'}){READ_BY}{conn.file.source.path}",)
     return Change(conn, value=docker_dsn(ws, conn), notes=notes)
 
 
@@ -414,7 +437,8 @@ def _append(ws: Workspace, path: str, lines: str) -> Edit:
     return Edit(path, len(text), len(text), lead + lines)
 
 
-def park(ws: Workspace, parsed: ParsedFile, setting: Setting, strategy: str) -> Tuple[Tuple[Edit, ...], str]:
+def park(ws: Workspace, parsed: ParsedFile, setting: Setting, strategy: str,
+         replaced: bool = False) -> Tuple[Tuple[Edit, ...], str]:
     """Keep a value a strategy takes out of a file, as a comment in the app's gitignored
     local file (not loaded, so it cannot bring the provider back), and make git ignore that
     file. Returns the edits and a plan note naming where the value went (never the value).
@@ -431,13 +455,15 @@ def park(ws: Workspace, parsed: ParsedFile, setting: Setting, strategy: str) -> 
     else:
         original = parsed.text[setting.key_span.start:span.end]
     body = "".join(f"# {line}\n" for line in original.splitlines() or [""])
-    header = f"# tekup-envlint fix --strategy {strategy} took {setting.key} out of {parsed.source.path}:\n"
+    verb = "replaced" if replaced else "took out"
+    header = f"# tekup-envlint fix --strategy {strategy} {verb} {setting.key} in {parsed.source.path}; it was:\n"
     edits = [_append(ws, destination, header + body)]
     if destination not in ignored_by_git(ws.root, [destination]):
         folder = posixpath.dirname(destination)
         ignore = posixpath.join(folder, ".gitignore") if folder else ".gitignore"
         edits.append(_append(ws, ignore, posixpath.basename(destination) + "\n"))
-    note = f"{setting.key} taken out of {parsed.source.path}: kept as a comment in {destination} (gitignored)"
+    note = (f"{setting.key} {'rewritten' if replaced else 'taken out'} in {parsed.source.path}: its old value is kept "
+            f"as a comment in {destination} (gitignored)")
     return tuple(edits), note
 
 
@@ -451,9 +477,10 @@ def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, .
     unsafe = False
     secret = _dropped_secret(conn)
     if secret or (item.remove and not parsed.source.tracked):
-        moved, note = park(ws, parsed, setting, strategy)
+        moved, note = park(ws, parsed, setting, strategy, replaced=not item.remove)
         edits.extend(moved)
-        notes = notes + (note,)
+        # the note on where the value went says it all for a removal
+        notes = (tuple(n for n in notes if " removed from " not in n) if item.remove else notes) + (note,)
         unsafe = True
     if item.remove:
         start, end = _line_bounds(parsed.text, setting.key_span.start,

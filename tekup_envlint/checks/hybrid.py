@@ -28,14 +28,14 @@ def _anchor(ws: Workspace, load_set: LoadSet, first: Connection) -> Tuple[str, S
     return first.file.source.path, first.span, first.key
 
 
-def _strategy_fix(ws: Workspace, conns: List[Connection], what: str) -> Optional[Fix]:
+def _strategy_fix(ws: Workspace, conns: List[Connection], what: str, hybrid: bool = False) -> Optional[Fix]:
     """The configured strategy's fix for these connections (strategy.py decides the values,
     so that HYB001, HYB002 and STR001 write the same edit for one setting); None without a
     strategy, or when the strategy cannot write every connection the finding is about."""
     strategy = ws.config.strategy
     if strategy is None:
         return None
-    items = _strategy.changes(ws, conns, strategy)
+    items = _strategy.changes(ws, conns, strategy, hybrid)
     if not items:
         return None
     target = "the primary Supabase project" if strategy == "supabase" else "the Docker database"
@@ -49,14 +49,14 @@ def _hybrid_fix(ws: Workspace, load_set: LoadSet, conns: List[Connection]) -> Op
     strategy = ws.config.strategy
     if strategy is None:
         return None
-    items = _strategy.changes(ws, conns, strategy)
+    items = _strategy.changes(ws, conns, strategy, hybrid=True)
     changed = {id(i.conn): i for i in items}
     wanted = {"supabase": "supabase", "docker": "docker"}[strategy]
     for conn in conns:
         item = changed.get(id(conn))
         if item is None and conn.provider != wanted:
             return None  # a setting the strategy leaves alone keeps the load set hybrid
-    return _strategy_fix(ws, conns, f"{load_set.label}")
+    return _strategy_fix(ws, conns, load_set.label, hybrid=True)
 
 
 def _where(conn: Connection, load_set: LoadSet) -> str:
