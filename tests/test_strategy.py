@@ -1,0 +1,330 @@
+"""fix --strategy: the DSNs each strategy writes, the fixes HYB001/HYB002/STR001 carry, the plan.
+
+Until the converge loop (fix.py) is used here, `converge` below plays it: run the engine,
+take every fix whose edits do not clash with one already taken, apply, repeat.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+import pytest
+
+from conftest import EXAMPLE, git_init, jwt, write_tree
+from tekup_envlint import engine, plan as _plan
+from tekup_envlint.config import DEFAULT, Config, SupabaseProject
+from tekup_envlint.edits import apply_edits, overlaps
+from tekup_envlint.models import Fix
+
+PRIMARY = "oaevagdgrasfppbrxbey"
+LEGACY = "twaoebtlusudzxshjral"
+POOLER = "aws-1-eu-central-1.pooler.supabase.com"
+SESSION = f"postgresql://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:5432/postgres"
+TRANSACTION = f"postgresql://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:6543/postgres?pgbouncer=true"
+DOCKER = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
+# a pooler URL already in the repository: where the shard comes from
+CRM = {"apps/crm/package.json": "{}", "apps/crm/.env": f"DATABASE_URL={SESSION}?schema=crm\n"}
+
+
+def converge(root: Path, config: Config, unsafe: bool = True, rounds: int = 10) -> Tuple[List[Fix], engine.Result]:
+    applied: List[Fix] = []
+    for _ in range(rounds):
+        result = engine.run(root, config)
+        chosen: List[Fix] = []
+        for finding in result.findings:
+            fix = finding.fix
+            if fix is None or (fix.applicability == "unsafe" and not unsafe):
+                continue
+            if all(not overlaps(a, b) or a == b for a in fix.edits for taken in chosen for b in taken.edits):
+                chosen.append(fix)
+        if not chosen:
+            return applied, result
+        applied.extend(chosen)
+        by_path: Dict[str, list] = {}
+        for fix in chosen:
+            for edit in fix.edits:
+                by_path.setdefault(edit.path, []).append(edit)
+        for path, edits in by_path.items():
+            target = root / path
+            old = target.read_bytes().decode("utf-8") if target.exists() else ""
+            target.write_bytes(apply_edits(old, edits).encode("utf-8"))
+    raise AssertionError("did not converge")
+
+
+def run(tmp_path: Path, files: Dict[str, str], strategy: str, config: Config = DEFAULT, unsafe: bool = True):
+    root = write_tree(tmp_path, files)
+    git_init(root)
+    applied, result = converge(root, replace(config, strategy=strategy), unsafe)
+    return root, applied, result
+
+
+def read(root: Path, path: str) -> str:
+    return (root / path).read_text(encoding="utf-8")
+
+
+def codes(result: engine.Result, prefixes: Sequence[str] = ("HYB", "STR")) -> List[Tuple[str, str]]:
+    return [(f.code, f.path) for f in result.findings if f.code.startswith(tuple(prefixes))]
+
+
+# --------------------------------------------------------------------------- supabase DSNs
+
+
+def test_runtime_url_goes_to_the_transaction_pooler_with_pgbouncer(tmp_path: Path) -> None:
+    root, applied, result = run(tmp_path, {
+        **CRM,
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": "# cache\nDATABASE_URL=postgresql://tekup:tekup123@localhost:5432/tekup_db?schema=billy\n",
+    }, "supabase")
+    assert read(root, "apps/billy/.env") == f"# cache\nDATABASE_URL={TRANSACTION}&schema=billy\n"
+    assert codes(result) == []
+    assert all(f.applicability == "safe" for f in applied)  # a local default password is no secret lost
+
+
+def test_direct_url_goes_to_session_mode(tmp_path: Path) -> None:
+    root, _, result = run(tmp_path, {
+        **CRM,
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": (f"DATABASE_URL={DOCKER}?schema=billy\n"
+                            f"DIRECT_URL={DOCKER}?schema=billy&connect_timeout=10\n"),
+    }, "supabase")
+    assert read(root, "apps/billy/.env") == (f"DATABASE_URL={TRANSACTION}&schema=billy\n"
+                                             f"DIRECT_URL={SESSION}?schema=billy&connect_timeout=10\n")
+    assert codes(result) == []
+
+
+def test_prisma_direct_url_variable_is_direct(tmp_path: Path) -> None:
+    root, _, _ = run(tmp_path, {
+        **CRM,
+        "apps/billy/package.json": "{}",
+        "apps/billy/prisma/schema.prisma": ('datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n'
+                                            '  directUrl = env("MIGRATE_URL")\n}\n'),
+        "apps/billy/.env": f"MIGRATE_URL={DOCKER}\n",
+    }, "supabase")
+    assert read(root, "apps/billy/.env") == f"MIGRATE_URL={SESSION}?schema=billy\n"  # schema from app-schemas
+
+
+def test_schema_kept_or_taken_from_the_app_map(tmp_path: Path) -> None:
+    root, _, _ = run(tmp_path, {
+        **CRM,
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": (f"DATABASE_URL={DOCKER}?schema=renos\n"
+                            f"OTHER_DATABASE_URL={DOCKER}\n"
+                            f"PATH_DATABASE_URL={DOCKER}?options=-c%20search_path%3Dbilly\n"),
+    }, "supabase")
+    assert read(root, "apps/billy/.env") == (f"DATABASE_URL={TRANSACTION}&schema=renos\n"
+                                             f"OTHER_DATABASE_URL={TRANSACTION}&schema=billy\n"
+                                             f"PATH_DATABASE_URL={TRANSACTION}&options=-c%20search_path%3Dbilly\n")
+
+
+def test_unknown_shard_is_never_guessed(tmp_path: Path) -> None:
+    files = {
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nDATABASE_URL={DOCKER}\nDIRECT_URL={DOCKER}\n",
+    }
+    root, applied, result = run(tmp_path, files, "supabase")
+    text = read(root, "apps/billy/.env")
+    assert "pooler.supabase.com" not in text and "aws-" not in text
+    # the direct host needs no shard, the runtime URL does: it stays, and the plan says why
+    assert f"DIRECT_URL=postgresql://postgres:${{SUPABASE_DB_PASSWORD}}@db.{PRIMARY}.supabase.co:5432/postgres" in text
+    assert f"DATABASE_URL={DOCKER}\n" in text
+    assert ("STR001", "apps/billy/.env") in codes(result)
+    made = _plan.build_plan(result.workspace, applied, "supabase")
+    assert any("pooler host" in line and "cannot be derived" in line for line in made.manual)
+    assert "pooler" in _plan.to_markdown(made)
+
+
+def test_configured_pooler_host_wins(tmp_path: Path) -> None:
+    config = replace(DEFAULT, primary=SupabaseProject(PRIMARY, "eu-central-1", "aws-0-eu-central-1.pooler.supabase.com"))
+    root, _, result = run(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}", "apps/billy/.env": f"DATABASE_URL={DOCKER}\n",
+    }, "supabase", config)
+    assert "@aws-0-eu-central-1.pooler.supabase.com:6543/postgres?pgbouncer=true" in read(root, "apps/billy/.env")
+    assert codes(result) == []
+
+
+def test_local_files_keep_docker(tmp_path: Path) -> None:
+    local = f"DATABASE_URL={DOCKER}?schema=billy\n"
+    root, applied, _ = run(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}", "apps/billy/.env.development": local,
+    }, "supabase")
+    assert read(root, "apps/billy/.env.development") == local and applied == []
+
+
+def test_quote_style_kept(tmp_path: Path) -> None:
+    root, _, _ = run(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}",
+        "apps/billy/.env": f'DATABASE_URL="{DOCKER}"\nDIRECT_URL=\'postgresql://u:postgres@localhost/db\'\n',
+    }, "supabase")
+    # double quotes stay; single quotes would stop ${...} expansion for Compose, so they become double
+    assert read(root, "apps/billy/.env") == f'DATABASE_URL="{TRANSACTION}&schema=billy"\nDIRECT_URL="{SESSION}?schema=billy"\n'
+
+
+# --------------------------------------------------------------------------- legacy project
+
+
+def test_legacy_jwt_becomes_a_reference_and_the_plan_says_which_key(tmp_path: Path) -> None:
+    key = jwt({"iss": "supabase", "ref": LEGACY, "role": "service_role", "iat": 1700000000, "exp": 2015576000})
+    root, applied, result = run(tmp_path, {
+        "apps/vault/package.json": "{}",
+        "apps/vault/.env.production": f"SUPABASE_URL=https://{LEGACY}.supabase.co\nSUPABASE_SERVICE_KEY={key}\n",
+        "apps/vault/.env.example": f"SUPABASE_SERVICE_KEY={key}\n",
+    }, "supabase")
+    assert read(root, "apps/vault/.env.production") == (
+        f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nSUPABASE_SERVICE_KEY=${{SUPABASE_SERVICE_KEY}}\n")
+    assert read(root, "apps/vault/.env.example") == "SUPABASE_SERVICE_KEY=your_supabase_service_key\n"
+    # moved, never dropped: the old key waits, not loaded, in the gitignored local files
+    assert key in read(root, "apps/vault/.env.production.local") and key in read(root, "apps/vault/.env.local")
+    assert all(line.startswith("#") for line in read(root, "apps/vault/.env.local").splitlines())
+    assert ".env.local" in read(root, "apps/vault/.gitignore").splitlines()
+    assert codes(result) == []
+    assert any(f.applicability == "unsafe" for f in applied)
+    made = _plan.build_plan(result.workspace, applied, "supabase")
+    assert any("service_role key" in k and PRIMARY in k and "API Keys" in k for k in made.keys)
+    assert any(".env.production.local" in s for s in made.secrets)
+    for text in (_plan.to_markdown(made), _plan.to_text(made)):
+        assert key not in text and key[-20:] not in text
+
+
+def test_legacy_dsn_moves_to_the_primary_project(tmp_path: Path) -> None:
+    root, applied, result = run(tmp_path, {
+        **CRM, "apps/vault/package.json": "{}",
+        "apps/vault/.env.example": f"DATABASE_URL=postgresql://postgres:[YOUR-PASSWORD]@db.{LEGACY}.supabase.co:5432/postgres\n",
+    }, "supabase")
+    assert read(root, "apps/vault/.env.example") == f"DATABASE_URL={TRANSACTION}&schema=vault\n"
+    assert codes(result) == []
+    made = _plan.build_plan(result.workspace, applied, "supabase")
+    dump = [c for step in made.data for c in step.commands if f"db.{LEGACY}.supabase.co" in c and "pg_dump" in c]
+    assert dump and "--schema=vault" in dump[0] and 'PGPASSWORD="${LEGACY_DB_PASSWORD}"' in dump[0]
+
+
+# --------------------------------------------------------------------------- Compose environments
+
+
+@pytest.mark.parametrize("form", ["list", "map", "quoted-list", "quoted-map"])
+def test_compose_environment_forms(tmp_path: Path, form: str) -> None:
+    dsn = "postgresql://tekup:${POSTGRES_PASSWORD:-}@postgres:5432/tekup_db?schema=crm"
+    entry = {
+        "list": f"      - DATABASE_URL={dsn}\n",
+        "map": f"      DATABASE_URL: {dsn}\n",
+        "quoted-list": f'      - "DATABASE_URL={dsn}"\n',
+        "quoted-map": f"      DATABASE_URL: '{dsn}'\n",
+    }[form]
+    compose = f"# the CRM\nservices:\n  crm:\n    build: .\n    environment:\n{entry}"
+    root, _, result = run(tmp_path, {
+        "apps/crm/package.json": "{}",
+        "apps/crm/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nDATABASE_URL={SESSION}?schema=crm\n",
+        "apps/crm/docker-compose.yml": compose,
+    }, "supabase")
+    want = f"{TRANSACTION}&schema=crm"
+    expected = {
+        "list": f"      - DATABASE_URL={want}\n",
+        "map": f"      DATABASE_URL: {want}\n",
+        "quoted-list": f'      - "DATABASE_URL={want}"\n',
+        "quoted-map": f"      DATABASE_URL: '{want}'\n",
+    }[form]
+    assert read(root, "apps/crm/docker-compose.yml") == compose.replace(entry, expected)
+    assert codes(result) == []
+    import yaml
+
+    env = yaml.safe_load(read(root, "apps/crm/docker-compose.yml"))["services"]["crm"]["environment"]
+    assert (env["DATABASE_URL"] if isinstance(env, dict) else env[0].split("=", 1)[1]) == want
+
+
+def test_docker_reads_the_compose_database(tmp_path: Path) -> None:
+    compose = ("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n"
+               "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_DB: appdb\n    ports:\n"
+               "      - \"5544:5432\"\n  api:\n    build: .\n    environment:\n"
+               f"      - DATABASE_URL=postgresql://postgres:[YOUR-PASSWORD]@db.{LEGACY}.supabase.co:5432/postgres\n")
+    root, _, result = run(tmp_path, {
+        "apps/api/package.json": "{}",
+        "apps/api/docker-compose.yml": compose,
+        "apps/api/.env": f"DATABASE_URL={SESSION}?schema=api&sslmode=require\nSUPABASE_URL=https://{PRIMARY}.supabase.co\n",
+    }, "docker")
+    # from the host: localhost and the published port; inside the project (a legacy DSN, which
+    # HYB002 reports everywhere): the service and its container port
+    assert read(root, "apps/api/.env") == "DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@localhost:5544/appdb?schema=api\n"
+    assert "      - DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db:5432/appdb\n" in read(
+        root, "apps/api/docker-compose.yml")
+    assert codes(result) == []
+
+
+# --------------------------------------------------------------------------- the rules agree
+
+
+def test_hyb001_and_str001_write_the_same_edit(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}",
+        "apps/billy/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\nDATABASE_URL={DOCKER}\n",
+    })
+    git_init(root)
+    found = engine.run(root, replace(DEFAULT, strategy="supabase")).findings
+    hyb = next(f for f in found if f.code == "HYB001")
+    str1 = next(f for f in found if f.code == "STR001")
+    assert hyb.fix is not None and str1.fix is not None
+    assert set(str1.fix.edits) <= set(hyb.fix.edits)
+
+
+def test_no_strategy_no_fix(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}",
+        "apps/billy/.env": f"SUPABASE_URL=https://{LEGACY}.supabase.co\nDATABASE_URL={DOCKER}\n",
+    })
+    found = engine.run(root, replace(DEFAULT, strategy=None)).findings
+    assert [f for f in found if f.code.startswith(("HYB", "STR")) and f.fix is not None] == []
+
+
+# --------------------------------------------------------------------------- the demo
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root)
+    git_init(root)
+    return root
+
+
+def _tracked_secrets(root: Path) -> Dict[str, List[str]]:
+    """The secrets of each tracked file (well-known local defaults aside)."""
+    from tekup_envlint.patterns import secret_shapes
+    from tekup_envlint.redact import secrets_in
+
+    result = engine.run(root, DEFAULT)
+    defaults = secret_shapes().local_default_passwords
+    found: Dict[str, List[str]] = {}
+    for parsed in result.workspace.files:
+        if parsed.source.tracked:
+            found[parsed.source.path] = [s for st in parsed.settings for s in secrets_in(st.key, st.value)
+                                         if s not in defaults]
+    return found
+
+
+@pytest.mark.parametrize("strategy", ["supabase", "docker"])
+def test_demo_converges_without_hybrid_or_strategy_findings(demo: Path, strategy: str) -> None:
+    from tekup_envlint import config_file
+
+    before = _tracked_secrets(demo)
+    config = replace(config_file.load(demo), strategy=strategy)
+    applied, result = converge(demo, config)
+    assert applied and codes(result) == []
+    snapshot = {p: p.read_bytes() for p in demo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    again, _ = converge(demo, config)
+    assert again == [] and snapshot == {p: p.read_bytes() for p in demo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    # every secret a strategy took out of a tracked file is in a gitignored file
+    kept = "".join(p.read_text() for p in demo.rglob(".env*.local"))
+    changed = {e.path for fix in applied for e in fix.edits}
+    gone = [s for path, secrets in before.items() if path in changed for s in secrets if s not in read(demo, path)]
+    assert gone if strategy == "docker" else True
+    assert all(s in kept for s in gone)
+    import subprocess
+
+    ignored = subprocess.run(["git", "-C", str(demo), "status", "--short", "--ignored"], capture_output=True,
+                             text=True, check=True).stdout
+    assert all(f"!! {p.relative_to(demo).as_posix()}" in ignored for p in demo.rglob(".env*.local"))
+    made = _plan.build_plan(result.workspace, applied, strategy)
+    text = _plan.to_markdown(made) + _plan.to_text(made)
+    assert all(s not in text for secrets in before.values() for s in secrets)
+    assert "pg_dump" in text and "npx prisma migrate deploy" in text and "survey --compare" in text
