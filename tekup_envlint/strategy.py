@@ -534,8 +534,14 @@ def unresolved(ws: Workspace, strategy: str) -> List[str]:
             if ignored_at("STR001", conn.file.source.path, ws.config):
                 continue
             item = change(ws, conn, strategy)
-            if item is not None and not item.fixable:
+            if item is None:
+                continue
+            if not item.fixable:
                 found[item.reason] = None
+            elif conn.setting is not None and (item.remove or _dropped_secret(conn)):
+                found[f"{conn.where}: the fix that would {describe_change(item, strategy)} takes a value out of "
+                      "the file (kept as a comment in the app's gitignored local file), so it is unsafe: run "
+                      "`fix --unsafe-fixes`"] = None
     return list(found)
 
 
