@@ -218,11 +218,22 @@ def _data_steps(ws: Workspace, strategy: Optional[str], legacy: Sequence[Tuple[s
     return steps
 
 
+def _moves_data(ws: Workspace, applied: Sequence[Fix], strategy: Optional[str]) -> bool:
+    """Whether data must move: a strategy fix was applied in this run, or the repository
+    still names both the strategy's database and the one it replaces (a second run)."""
+    if strategy is None:
+        return False
+    if any(_strategy.is_strategy_note(n) for fix in applied for n in fix.notes):
+        return True
+    providers = {c.provider for app in ws.apps.values() for c in app.connections}
+    return {"supabase", "docker"} <= providers
+
+
 def build_plan(ws: Workspace, applied: Sequence[Fix], strategy: Optional[str]) -> Plan:
     """The plan after a fix: `ws` is the fixed workspace, `applied` the fixes written."""
     keys, secrets, removed, other, legacy = _sort_notes(applied)
     manual = list(dict.fromkeys(other + (_strategy.unresolved(ws, strategy) if strategy else [])))
-    steps = _data_steps(ws, strategy, legacy)
+    steps = _data_steps(ws, strategy, legacy) if _moves_data(ws, applied, strategy) else []
     if steps:
         names = ["POSTGRES_PASSWORD", "SUPABASE_DB_PASSWORD"] + (["LEGACY_DB_PASSWORD"] if legacy else [])
         keys.append(f"Before the data steps, set {', '.join(names)} in your shell (never in a tracked file)"

@@ -167,6 +167,14 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
                                "Docker database by hand")
 
 
+STRATEGY_NOTES = ("Set SUPABASE_DB_PASSWORD", "Set POSTGRES_PASSWORD", "Fetch the ", "Data: legacy project ")
+
+
+def is_strategy_note(note: str) -> bool:
+    """Whether a fix note comes from a strategy change (the plan then lists the data to move)."""
+    return note.startswith(STRATEGY_NOTES) or "strategy keeps Supabase out" in note or "fix --strategy" in note
+
+
 def legacy_note(ref: str, app: str, schema: Optional[str]) -> str:
     """The plan line (read back by plan.py) that says a legacy project's data must move."""
     return f"Data: legacy project {ref} (app {app}, schema {schema or 'public'}) must move"
@@ -412,6 +420,9 @@ def local_file(ws: Workspace, parsed: ParsedFile) -> str:
     name = posixpath.basename(parsed.source.path)
     if parsed.source.kind == "compose":
         local = ".env"
+        project = ws.file(posixpath.join(folder, local) if folder else local)
+        if project is not None and project.source.tracked:
+            local = ".env.local"  # the project `.env` is committed: a value kept there would be too
     else:
         named = dotenv_name(name, ws.config)
         local = f".env.{named.mode}.local" if named.role in ("mode", "mode-local") else ".env.local"
@@ -458,12 +469,14 @@ def park(ws: Workspace, parsed: ParsedFile, setting: Setting, strategy: str,
     verb = "replaced" if replaced else "took out"
     header = f"# tekup-envlint fix --strategy {strategy} {verb} {setting.key} in {parsed.source.path}; it was:\n"
     edits = [_append(ws, destination, header + body)]
-    if destination not in ignored_by_git(ws.root, [destination]):
+    known = ws.file(destination)  # a file an earlier pass created is known, with git's verdict
+    ignored = known.source.ignored if known is not None else destination in ignored_by_git(ws.root, [destination])
+    if not ignored:
         folder = posixpath.dirname(destination)
         ignore = posixpath.join(folder, ".gitignore") if folder else ".gitignore"
         edits.append(_append(ws, ignore, posixpath.basename(destination) + "\n"))
-    note = (f"{setting.key} {'rewritten' if replaced else 'taken out'} in {parsed.source.path}: its old value is kept "
-            f"as a comment in {destination} (gitignored)")
+    note = (f"{setting.key} {'rewritten' if replaced else 'taken out'} in {parsed.source.path} by fix --strategy "
+            f"{strategy}: its old value is kept as a comment in {destination} (gitignored)")
     return tuple(edits), note
 
 
@@ -539,9 +552,9 @@ def unresolved(ws: Workspace, strategy: str) -> List[str]:
             if not item.fixable:
                 found[item.reason] = None
             elif conn.setting is not None and (item.remove or _dropped_secret(conn)):
-                found[f"{conn.where}: the fix that would {describe_change(item, strategy)} takes a value out of "
-                      "the file (kept as a comment in the app's gitignored local file), so it is unsafe: run "
-                      "`fix --unsafe-fixes`"] = None
+                found[f"{conn.where}: the fix that would {describe_change(item, strategy)} was not applied; it "
+                      "takes a value out of the file (kept as a comment in the app's gitignored local file), so "
+                      "it is unsafe and needs `fix --unsafe-fixes` (and a writable file)"] = None
     return list(found)
 
 

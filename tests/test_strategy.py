@@ -328,3 +328,31 @@ def test_demo_converges_without_hybrid_or_strategy_findings(demo: Path, strategy
     text = _plan.to_markdown(made) + _plan.to_text(made)
     assert all(s not in text for secrets in before.values() for s in secrets)
     assert "pg_dump" in text and "npx prisma migrate deploy" in text and "survey --compare" in text
+
+
+def test_compose_secret_kept_beside_a_committed_project_env(tmp_path: Path) -> None:
+    key = jwt({"iss": "supabase", "ref": PRIMARY, "role": "service_role", "iat": 1700000000, "exp": 2015576000})
+    compose = ("services:\n  api:\n    build: .\n    environment:\n"
+               f"      DATABASE_URL: {DOCKER}\n      SUPABASE_SERVICE_KEY: {key}\n      PORT: '3000'\n")
+    root, applied, result = run(tmp_path, {
+        "apps/api/package.json": "{}",
+        "apps/api/.env": "LOG_LEVEL=info\n",  # the Compose project's .env, committed
+        "apps/api/docker-compose.yml": compose,
+    }, "docker")
+    assert read(root, "apps/api/docker-compose.yml") == compose.replace(f"      SUPABASE_SERVICE_KEY: {key}\n", "")
+    assert read(root, "apps/api/.env") == "LOG_LEVEL=info\n"  # never a secret into a committed file
+    assert f"# SUPABASE_SERVICE_KEY={key}" in read(root, "apps/api/.env.local")
+    assert codes(result) == []
+    import yaml
+
+    assert sorted(yaml.safe_load(read(root, "apps/api/docker-compose.yml"))["services"]["api"]["environment"]) == [
+        "DATABASE_URL", "PORT"]
+
+
+def test_plan_without_strategy_work_is_empty(tmp_path: Path) -> None:
+    root, applied, result = run(tmp_path, {
+        "apps/billy/package.json": "{}", "apps/billy/.env": f"DATABASE_URL={DOCKER}?schema=billy\n",
+    }, "docker")
+    made = _plan.build_plan(result.workspace, applied, "docker")
+    assert applied == [] and made.empty
+    assert "nothing needs a person" in _plan.to_text(made)
