@@ -213,6 +213,20 @@ def pooler_host(ws: Workspace) -> Optional[str]:
     return sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
+def _fallback(setting: Optional[Setting]) -> Optional[_dsn.Reference]:
+    """`${VAR:-dsn}`: the reference whose default is the DSN (the variable still overrides it)."""
+    ref = _dsn.whole_reference((setting.value or "").strip()) if setting is not None else None
+    return ref if ref is not None and ref.operator in (":-", "-") and ref.default else None
+
+
+def dsn_text(conn: Connection) -> Optional[str]:
+    """The DSN a setting writes: its value, or the default of a `${VAR:-...}` around it."""
+    ref = _fallback(conn.setting)
+    if ref is not None:
+        return ref.default
+    return conn.setting.value if conn.setting is not None else None
+
+
 def _raw_query(value: str) -> List[str]:
     """The query parameters as written (`&`-separated, encoding kept)."""
     masked, _ = _dsn._mask(value)  # noqa: SLF001 - the same masking the parser uses
@@ -236,7 +250,7 @@ def _kept_params(value: Optional[str], drop: Iterable[str]) -> List[str]:
 def _schema(ws: Workspace, conn: Connection) -> Optional[str]:
     """The app's schema: the DSN's `?schema=`, else the app-to-schema map; None when the
     DSN sets a search_path through `options` (kept as written) or nothing says."""
-    parsed = _dsn.parse_lenient(conn.setting.value or "") if conn.setting is not None else None
+    parsed = _dsn.parse_lenient(dsn_text(conn) or "")
     if parsed is not None and parsed.schema:
         return parsed.schema
     if parsed is not None and "search_path" in (parsed.param("options") or ""):
@@ -258,9 +272,10 @@ def supabase_dsn(ws: Workspace, conn: Connection, direct: bool) -> Tuple[Optiona
     """(value, reason): the primary project's DSN for this setting; None with a reason when
     the pooler host is unknown for a runtime URL (never guessed)."""
     ref = ws.config.primary.ref
-    value = conn.setting.value if conn.setting is not None else None
+    value = dsn_text(conn)
     schema = _schema(ws, conn)
-    rest = _kept_params(value, _ENDPOINT_PARAMS)
+    # a local database's `sslmode=disable` would send the cloud password in clear text
+    rest = [p for p in _kept_params(value, _ENDPOINT_PARAMS) if p.lower() != "sslmode=disable"]
     host = pooler_host(ws)
     scheme = _scheme(value)
     if direct:
@@ -360,7 +375,7 @@ def docker_database(ws: Workspace, conn: Connection) -> DockerDatabase:
 
 def docker_dsn(ws: Workspace, conn: Connection) -> str:
     db = docker_database(ws, conn)
-    value = conn.setting.value if conn.setting is not None else None
+    value = dsn_text(conn)
     rest = _kept_params(value, _ENDPOINT_PARAMS | _SUPABASE_ONLY_PARAMS)
     return (f"{_scheme(value)}://{db.user}:{DOCKER_PASSWORD}@{db.host}:{db.port}/{db.database}"
             f"{_query((), _schema(ws, conn), rest)}")
@@ -500,6 +515,11 @@ def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, .
                                   setting.value_span.end if setting.value_span else setting.key_span.end)
         edits.append(Edit(path, start, end, ""))
         unsafe = True
+    elif _fallback(setting) is not None and _default_span(parsed, setting) is not None:
+        start, end = _default_span(parsed, setting)
+        # only the default changes: the variable keeps overriding it; written raw, as Compose
+        # and dotenv read a default (a DSN holds no quote or backslash)
+        edits.append(Edit(path, start, end, item.value or ""))
     else:
         span = setting.value_span
         replacement = render(parsed, setting, item.value or "")
@@ -509,6 +529,20 @@ def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, .
         else:
             edits.append(Edit(path, span.start, span.end, replacement))
     return tuple(edits), notes, unsafe
+
+
+def _default_span(parsed: ParsedFile, setting: Setting) -> Optional[Tuple[int, int]]:
+    """Where the default of a `${VAR:-dsn}` value is written in the file, when it is written
+    once and as read (no escapes inside it)."""
+    ref = _fallback(setting)
+    span = setting.value_span
+    if ref is None or span is None or ref.default is None:
+        return None
+    written = parsed.text[span.start:span.end]
+    at = written.find(ref.default)
+    if at < 0 or written.find(ref.default, at + 1) >= 0:
+        return None
+    return span.start + at, span.start + at + len(ref.default)
 
 
 def fix_for(ws: Workspace, items: Sequence[Change], strategy: str, title: str) -> Optional[Fix]:

@@ -356,3 +356,17 @@ def test_plan_without_strategy_work_is_empty(tmp_path: Path) -> None:
     made = _plan.build_plan(result.workspace, applied, "docker")
     assert applied == [] and made.empty
     assert "nothing needs a person" in _plan.to_text(made)
+
+
+def test_a_dsn_default_is_rewritten_and_the_variable_still_overrides(tmp_path: Path) -> None:
+    compose = ("services:\n  crm:\n    build: .\n    environment:\n"
+               "      DATABASE_URL: ${CRM_DATABASE_URL:-postgresql://postgres:postgres@postgres:5432/crm?sslmode=disable}\n")
+    root, _, result = run(tmp_path, {
+        **CRM,
+        "apps/crm/docker-compose.yml": compose,
+        "apps/crm/.env": f"SUPABASE_URL=https://{PRIMARY}.supabase.co\n" + CRM["apps/crm/.env"],
+    }, "supabase")
+    assert read(root, "apps/crm/docker-compose.yml") == compose.replace(
+        "postgresql://postgres:postgres@postgres:5432/crm?sslmode=disable",
+        f"{TRANSACTION}&schema=crm")  # no sslmode=disable towards the cloud
+    assert codes(result) == []
