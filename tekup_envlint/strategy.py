@@ -411,7 +411,9 @@ def render(parsed: ParsedFile, setting: Setting, value: str) -> str:
         if quote == "'":
             inner = value.replace("'", "''")
             return f"'{inner}'" if enclosed else inner
-        return value if _plain_yaml(value) else json.dumps(value, ensure_ascii=False)
+        if span is not None and parsed.text[setting.key_span.end:span.start] == "=":
+            return value  # a plain list entry: `_list_item_quoted` quotes the entry when it must
+        return value if _plain_yaml(f"k: {value}", {"k": value}) else json.dumps(value, ensure_ascii=False)
     if quote == '"' or (quote == "'" and "${" in value):  # single quotes stop Compose's interpolation
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if quote == "'":
@@ -421,10 +423,31 @@ def render(parsed: ParsedFile, setting: Setting, value: str) -> str:
     return value
 
 
-def _plain_yaml(value: str) -> bool:
-    if not value or value[0] in "!&*{}[]|>'\"%@`#,?:-" or ": " in value or " #" in value or "\n" in value:
+def _plain_yaml(document: str, meant: object) -> bool:
+    """Whether YAML reads `document` (a plain scalar in it) as `meant`: the reference's test
+    before writing a value unquoted."""
+    import yaml
+
+    if "\n" in document or "\t" in document:
         return False
-    return value.strip() == value
+    try:
+        return yaml.safe_load(document) == meant
+    except yaml.YAMLError:
+        return False
+
+
+def _list_item_quoted(parsed: ParsedFile, setting: Setting, value: str) -> Optional[Edit]:
+    """A Compose list entry written plain (`- K=v`) whose new value cannot stay plain: the
+    whole entry is quoted, since the value alone is not a YAML scalar there."""
+    span = setting.value_span
+    if parsed.source.kind != "compose" or setting.quote or span is None:
+        return None
+    if parsed.text[setting.key_span.end:span.start] != "=":
+        return None  # a map entry
+    item = f"{setting.key}={value}"
+    if _plain_yaml(f"- {item}", [item]):
+        return None
+    return Edit(parsed.source.path, setting.key_span.start, span.end, json.dumps(item, ensure_ascii=False))
 
 
 def local_file(ws: Workspace, parsed: ParsedFile) -> str:
@@ -520,6 +543,8 @@ def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, .
         # only the default changes: the variable keeps overriding it; written raw, as Compose
         # and dotenv read a default (a DSN holds no quote or backslash)
         edits.append(Edit(path, start, end, item.value or ""))
+    elif _list_item_quoted(parsed, setting, item.value or "") is not None:
+        edits.append(_list_item_quoted(parsed, setting, item.value or ""))
     else:
         span = setting.value_span
         replacement = render(parsed, setting, item.value or "")

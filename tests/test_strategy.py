@@ -370,3 +370,40 @@ def test_a_dsn_default_is_rewritten_and_the_variable_still_overrides(tmp_path: P
         "postgresql://postgres:postgres@postgres:5432/crm?sslmode=disable",
         f"{TRANSACTION}&schema=crm")  # no sslmode=disable towards the cloud
     assert codes(result) == []
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from tekup_envlint.models import SourceFile  # noqa: E402
+from tekup_envlint.parsers import parse_text  # noqa: E402
+from tekup_envlint.strategy import _list_item_quoted, render  # noqa: E402
+
+_VALUES = st.text(st.sampled_from(list("abcXYZ019:/@?&=%._-${}#' \"\\")), min_size=1, max_size=30)
+_DOTENV = ["K={v}\n", 'K="{v}"\n', "K='{v}'\n", "export K={v}\n"]
+_COMPOSE = ["services:\n  s:\n    environment:\n      K: {v}\n",
+            "services:\n  s:\n    environment:\n      K: \"{v}\"\n",
+            "services:\n  s:\n    environment:\n      K: '{v}'\n",
+            "services:\n  s:\n    environment:\n      - K={v}\n",
+            "services:\n  s:\n    environment:\n      - \"K={v}\"\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(form=st.sampled_from(_DOTENV + _COMPOSE), value=_VALUES)
+def test_a_rendered_value_reads_back(form: str, value: str) -> None:
+    """Whatever the quoting, the written value is what a reader gets back, and the text
+    around it is unchanged."""
+    kind, name = ("compose", "docker-compose.yml") if form.startswith("services") else ("dotenv", ".env")
+    source = SourceFile(name, kind, ".", "default", True)
+    text = form.format(v="postgresql://u@h/db")
+    parsed = parse_text(source, text)
+    setting = next(s for s in parsed.settings if s.key == "K")
+    whole = _list_item_quoted(parsed, setting, value)
+    start, end = (whole.start, whole.end) if whole else (setting.value_span.start, setting.value_span.end)
+    new = text[:start] + (whole.replacement if whole else render(parsed, setting, value)) + text[end:]
+    again = parse_text(source, new)
+    assert [s.value for s in again.settings if s.key == "K"] == [value]
+    assert not again.problems
+    assert new.startswith(text[:start]) and new.endswith(text[end:])
