@@ -356,6 +356,7 @@ def docker_database(ws: Workspace, conn: Connection) -> DockerDatabase:
     at localhost and the published port from the host), else the config's."""
     app = conn.file.source.app
     inside = conn.file.source.kind == "compose"
+    published: Optional[DockerDatabase] = None
     for path in sorted(ws.compose_files_reaching(app)):
         parsed = ws.file(path)
         for service in parsed.services if parsed is not None else ():
@@ -367,10 +368,16 @@ def docker_database(ws: Workspace, conn: Connection) -> DockerDatabase:
             if inside and path == conn.file.source.path:
                 return DockerDatabase(service.name, 5432, user, database, f"{path}#{service.name}")
             ports = published_ports(service)
-            if ports and not inside:
-                return DockerDatabase("localhost", ports[0], user, database, f"{path}#{service.name}")
-    d = ws.config.docker
-    return DockerDatabase(d.host, d.port, d.user, d.database, "config")
+            if ports and published is None:
+                published = DockerDatabase("localhost", ports[0], user, database, f"{path}#{service.name}")
+    if published is None:
+        d = ws.config.docker
+        published = DockerDatabase(d.host, d.port, d.user, d.database, "config")
+    if inside and published.host in ("localhost", "127.0.0.1"):
+        # another Compose project's database, from inside a container: the host's published port
+        return DockerDatabase("host.docker.internal", published.port, published.user, published.database,
+                              published.where)
+    return published
 
 
 def docker_dsn(ws: Workspace, conn: Connection) -> str:
@@ -385,6 +392,9 @@ def _to_docker_dsn(ws: Workspace, conn: Connection) -> Change:
     db = docker_database(ws, conn)
     notes = (f"Set POSTGRES_PASSWORD, the password of the Docker database {db.database} "
              f"({db.where if db.where != 'config' else 'the config'}){READ_BY}{conn.file.source.path}",)
+    if db.host == "host.docker.internal":
+        notes += (f"{conn.key} ({conn.where}) reaches the Docker database through host.docker.internal: on Linux "
+                  "the service needs `extra_hosts: [\"host.docker.internal:host-gateway\"]`",)
     return Change(conn, value=docker_dsn(ws, conn), notes=notes)
 
 

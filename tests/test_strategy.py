@@ -407,3 +407,16 @@ def test_a_rendered_value_reads_back(form: str, value: str) -> None:
     assert [s.value for s in again.settings if s.key == "K"] == [value]
     assert not again.problems
     assert new.startswith(text[:start]) and new.endswith(text[end:])
+
+
+def test_docker_from_a_container_without_its_own_database(tmp_path: Path) -> None:
+    compose = ("services:\n  crm:\n    build: .\n    environment:\n"
+               f"      DATABASE_URL: {SESSION}?schema=crm\n      SUPABASE_URL: https://{LEGACY}.supabase.co\n")
+    root, applied, result = run(tmp_path, {
+        "apps/crm/package.json": "{}", "apps/crm/docker-compose.yml": compose,
+    }, "docker")
+    text = read(root, "apps/crm/docker-compose.yml")
+    assert "DATABASE_URL: postgresql://tekup:${POSTGRES_PASSWORD}@host.docker.internal:5432/tekup_db?schema=crm\n" in text
+    assert "SUPABASE_URL" not in text and codes(result) == []
+    made = _plan.build_plan(result.workspace, applied, "docker")
+    assert any("host-gateway" in line for line in made.manual)
