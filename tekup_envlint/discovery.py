@@ -13,7 +13,7 @@ import stat
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tekup_envlint.config import Config
 from tekup_envlint.models import SourceFile
@@ -400,8 +400,13 @@ def _outside_problem(full: Path, root_real: str) -> Optional[str]:
     return None
 
 
-def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> List[SourceFile]:
-    """Every configuration file under root (or under the repo-relative folders in scope)."""
+def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
+             created: Optional[Mapping[str, bool]] = None) -> List[SourceFile]:
+    """Every configuration file under root (or under the repo-relative folders in scope).
+
+    `created`: files a fix run would create (not on disk yet), each with whether git would
+    ignore it; they are found as if they existed.
+    """
     root = root.resolve()
     prefixes = tuple(s.rstrip("/") + "/" for s in scope if s not in (".", "")) if scope else ()
     # a pathspec per scoped folder; past a few hundred, one listing of everything is cheaper
@@ -446,6 +451,10 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
     # file, the Prisma schema that declares the schemas)
     named = [p for p in (config.docker.compose_file, config.prisma_schema) if p]
     paths = paths + [p for p in named if p not in paths and (root / p).is_file()]
+    created = {p: ign for p, ign in (created or {}).items()
+               if p not in paths and (not prefixes or p.startswith(prefixes))}
+    paths = paths + sorted(created)
+    ignored_set.update(p for p, ign in created.items() if ign)
     manifest_dirs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] in MANIFESTS}
     names_by_dir: Dict[str, Set[str]] = {}
     for p in paths:
@@ -472,8 +481,10 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
         try:
             st = os.lstat(full)
         except OSError:
-            continue  # deleted in the work tree but still in git's index
-        if stat.S_ISLNK(st.st_mode):
+            if path not in created:
+                continue  # deleted in the work tree but still in git's index
+            st = None
+        if st is not None and stat.S_ISLNK(st.st_mode):
             skip = _link_problem(full, root_real)
         if skip is None and path in named:
             skip = _outside_problem(full, root_real)
