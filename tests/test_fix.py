@@ -126,3 +126,317 @@ def test_write_all_keeps_mode_and_leaves_no_temp(tmp_path: Path) -> None:
     assert sorted(done.written) == ["a.env", "new.env"] and not done.refused
     assert path.read_text() == "A=2\n" and (path.stat().st_mode & 0o777) == 0o640
     assert not [p for p in os.listdir(tmp_path) if p.endswith(writes.TEMP_SUFFIX)]
+
+
+# --------------------------------------------------------------------------- bytes kept
+
+
+@pytest.mark.parametrize("before, after", [
+    ("\ufeffPORT=3000\r\nNAME=x\r\nPORT=3000\r\n# end\r\n", "\ufeffPORT=3000\r\nNAME=x\r\n# end\r\n"),  # BOM, CRLF
+    ('A="x y"\nexport A="x y"\nB=1', 'A="x y"\nB=1'),  # quoted, export
+    ("A='x'\nB=1\nA=x", "A='x'\nB=1"),  # the last line, no final newline: the break before it goes
+    ("A=1\rA=1\rB=2\r", "A=1\rB=2\r"),  # old Mac line ends
+    ("  export  A=1  \nA=1\t\n", "  export  A=1  \n"),
+])
+def test_bytes_outside_the_deleted_line_are_kept(tmp_path: Path, before: str, after: str) -> None:
+    root = repo(tmp_path, app({}))
+    (root / "apps/a/.env").write_bytes(before.encode("utf-8"))
+    subprocess.run(GIT + ["-C", str(root), "add", "-A"], check=True)
+    run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert (root / "apps/a/.env").read_bytes() == after.encode("utf-8")
+
+
+def test_a_recovered_file_is_never_edited(tmp_path: Path) -> None:
+    root = repo(tmp_path, app({}))
+    data = DUPLICATE.encode() + "X=1\r\n".encode("utf-16-le")  # SYN003: mixed encodings
+    (root / "apps/a/.env").write_bytes(data)
+    subprocess.run(GIT + ["-C", str(root), "add", "-A"], check=True)
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert (root / "apps/a/.env").read_bytes() == data
+    assert outcome.changes == {} and outcome.applied == []
+
+
+# --------------------------------------------------------------------------- what may be written
+
+
+def test_a_read_only_file_is_reported_not_written(tmp_path: Path) -> None:
+    root = repo(tmp_path, {**app({".env": DUPLICATE}, "apps/a"), **app({".env": DUPLICATE}, "apps/b")})
+    (root / "apps/a/.env").chmod(0o444)
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert (root / "apps/a/.env").read_text() == DUPLICATE
+    assert (root / "apps/b/.env").read_text() == "PORT=3000\nNAME=x\n"
+    assert [(f.path, "read-only" in why) for f, why in outcome.rejected] == [("apps/a/.env", True)]
+
+
+def test_a_symlink_inside_the_root_stays_a_symlink(tmp_path: Path) -> None:
+    root = repo(tmp_path, {**app({}), "config/shared.env": DUPLICATE})
+    (root / "apps/a/.env").symlink_to("../../config/shared.env")
+    subprocess.run(GIT + ["-C", str(root), "add", "-A"], check=True)
+    subprocess.run(GIT + ["-C", str(root), "commit", "-qm", "link"], check=True)
+    run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert (root / "apps/a/.env").is_symlink()
+    assert (root / "config/shared.env").read_text() == "PORT=3000\nNAME=x\n"
+
+
+def test_never_written_through_a_symlink_out_of_the_root(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.env").write_text(DUPLICATE)
+    root = repo(tmp_path / "repo", app({}))
+    (root / "apps/a/.env").symlink_to(outside / "x.env")
+    (root / "apps/b").symlink_to(outside, target_is_directory=True)
+    run_fix(root, DEFAULT, unsafe=False, write=True, allow_dirty=True)
+    assert (outside / "x.env").read_text() == DUPLICATE
+    for path in ("apps/a/.env", "apps/b/x.env", "../outside/x.env", str(outside / "x.env")):
+        assert writes.refusal(root, path) is not None
+        done = writes.write_all(root, {path: (DUPLICATE, "")})
+        assert path in done.refused and not done.written
+    assert (outside / "x.env").read_text() == DUPLICATE
+
+
+def test_a_hard_link_is_replaced_not_written_in_place(tmp_path: Path) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    other = tmp_path / "apps/a/other-name"
+    os.link(root / "apps/a/.env", other)
+    inode = other.stat().st_ino
+    run_fix(root, DEFAULT, unsafe=False, write=True, allow_dirty=True)
+    assert (root / "apps/a/.env").read_text() == "PORT=3000\nNAME=x\n"
+    assert other.read_text() == DUPLICATE and other.stat().st_ino == inode
+    assert (root / "apps/a/.env").stat().st_ino != inode
+
+
+def test_file_mode_is_kept(tmp_path: Path) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    (root / "apps/a/.env").chmod(0o600)
+    run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert (root / "apps/a/.env").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_changed_since_it_was_read_is_not_written(tmp_path: Path) -> None:
+    (tmp_path / "a.env").write_text("A=1\n")
+    (tmp_path / "b.env").write_text("B=1\n")
+    done = writes.write_all(tmp_path, {"a.env": ("A=0\n", "A=2\n"), "b.env": ("B=1\n", "B=2\n")})
+    assert list(done.refused) == ["a.env"] and not done.written  # all or nothing
+    assert (tmp_path / "b.env").read_text() == "B=1\n"
+
+
+# --------------------------------------------------------------------------- interrupted writes
+
+
+def _two_apps(tmp_path: Path) -> Path:
+    return repo(tmp_path, {**app({".env": DUPLICATE}, "apps/a"), **app({".env": DUPLICATE}, "apps/b"),
+                           **app({".env": DUPLICATE}, "apps/c")})
+
+
+def _temps(root: Path):
+    return [p for p in root.rglob("*") if p.name.endswith(writes.TEMP_SUFFIX)]
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_rename_failing_part_way_leaves_each_file_old_or_new(tmp_path: Path, monkeypatch, fail_at: int) -> None:
+    root = _two_apps(tmp_path)
+    real_replace = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == fail_at:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(writes.os, "replace", replace)
+    with pytest.raises(writes.WriteFailed) as failed:
+        run_fix(root, DEFAULT, unsafe=False, write=True)
+    texts = [(root / f"apps/{a}/.env").read_text() for a in "abc"]
+    assert all(t in (DUPLICATE, "PORT=3000\nNAME=x\n") for t in texts)
+    assert sum(t != DUPLICATE for t in texts) == fail_at - 1 == len(failed.value.written)
+    assert not _temps(root)
+
+
+def test_a_kill_while_staging_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    root = _two_apps(tmp_path)
+    real_stage = writes._stage
+    calls = []
+
+    def stage(real, data):
+        calls.append(real)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_stage(real, data)
+
+    monkeypatch.setattr(writes, "_stage", stage)
+    with pytest.raises(KeyboardInterrupt):
+        run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert all((root / f"apps/{a}/.env").read_text() == DUPLICATE for a in "abc")
+    assert not _temps(root)
+
+
+def test_a_failed_write_is_exit_2_naming_the_files(tmp_path: Path, monkeypatch, capsys) -> None:
+    root = _two_apps(tmp_path)
+
+    def replace(src, dst):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(writes.os, "replace", replace)
+    monkeypatch.chdir(root)
+    assert cli.main(["fix"]) == 2
+    assert "untouched" in capsys.readouterr().err
+    assert not _temps(root)
+
+
+# --------------------------------------------------------------------------- rejected fixes
+
+
+def _broken_fix(monkeypatch, replacement: str) -> None:
+    """Make DRF003's fix replace the repeat with `replacement` (a fix that breaks the file)."""
+    from tekup_envlint.checks import drift
+    from tekup_envlint.models import Edit, Fix
+
+    real = drift._drop_repeat
+
+    def broken(parsed, setting, first_line):
+        fix = real(parsed, setting, first_line)
+        edit = fix.edits[0]
+        return Fix("break it", (Edit(edit.path, edit.start, edit.end, replacement),))
+
+    monkeypatch.setattr(drift, "_drop_repeat", broken)
+
+
+def test_a_fix_that_adds_a_parser_problem_is_rejected(tmp_path: Path, monkeypatch) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    _broken_fix(monkeypatch, '\nBROKEN="never closed\n')
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert (root / "apps/a/.env").read_text() == DUPLICATE
+    assert outcome.applied == [] and len(outcome.rejected) == 1
+    assert "SYN002" in outcome.rejected[0][1]
+
+
+def test_fixes_that_never_settle_stop_at_the_cap(tmp_path: Path, monkeypatch) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    _broken_fix(monkeypatch, "\nPORT=3000\nPORT=3000\n")  # each fix makes another repeat
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=False)
+    assert not outcome.converged
+    assert (root / "apps/a/.env").read_text() == DUPLICATE
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+SECRET = "s3cr3t-Passw0rd-that-is-long"
+
+
+def test_diff_and_json_never_show_a_secret(tmp_path: Path, monkeypatch, capsys) -> None:
+    text = f"DB_PASSWORD={SECRET}\nPORT=1\nDB_PASSWORD={SECRET}\n"
+    root = repo(tmp_path, app({".env": text}))
+    monkeypatch.chdir(root)
+    assert cli.main(["fix", "--diff"]) == 1
+    captured = capsys.readouterr()
+    assert "-DB_PASSWORD=" in captured.out
+    assert SECRET not in captured.out + captured.err
+    assert cli.main(["fix", "--diff", "--format", "json"]) == 1
+    assert SECRET not in capsys.readouterr().out
+    assert cli.main(["fix", "--format", "json"]) == 1  # the password is still a finding
+    out = capsys.readouterr().out
+    assert SECRET not in out and '"DRF003"' in out
+
+
+# --------------------------------------------------------------------------- files a fix creates
+
+
+def _creating_fix(monkeypatch) -> None:
+    """Make DRF003's fix also create `.env.local` (with a repeat of its own) and ignore it."""
+    from tekup_envlint.checks import drift
+    from tekup_envlint.models import Edit, Fix
+
+    real = drift._drop_repeat
+
+    def creating(parsed, setting, first_line):
+        fix = real(parsed, setting, first_line)
+        if not parsed.source.path.endswith("/.env"):
+            return fix
+        folder = parsed.source.path.rsplit("/", 1)[0]
+        return Fix(fix.title, fix.edits + (Edit(f"{folder}/.env.local", 0, 0, "LOCAL=1\nLOCAL=1\n"),
+                                           Edit(".gitignore", 0, 0, ".env.local\n")),
+                   "unsafe", (f"LOCAL kept in {folder}/.env.local",))
+
+    monkeypatch.setattr(drift, "_drop_repeat", creating)
+
+
+def test_created_files_join_the_next_pass_in_memory_and_on_disk(tmp_path: Path, monkeypatch) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    _creating_fix(monkeypatch)
+    assert run_fix(root, DEFAULT, unsafe=False, write=False).changes == {}  # unsafe: not without asking
+    outcome = run_fix(root, DEFAULT, unsafe=True, write=False)
+    assert outcome.changes["apps/a/.env.local"] == (None, "LOCAL=1\n")  # its repeat fixed in memory
+    assert outcome.changes[".gitignore"] == (None, ".env.local\n")
+    created = next(f for f in outcome.result.workspace.files if f.source.path == "apps/a/.env.local")
+    assert created.source.ignored  # the .gitignore line the run adds covers it
+    assert not (root / "apps/a/.env.local").exists()
+    written = run_fix(root, DEFAULT, unsafe=True, write=True)
+    assert written.changes == outcome.changes
+    assert (root / "apps/a/.env.local").read_text() == "LOCAL=1\n"
+    assert run_fix(root, DEFAULT, unsafe=True, write=True, allow_dirty=True).changes == {}
+
+
+def test_plan_out_lists_the_notes(tmp_path: Path, monkeypatch) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    _creating_fix(monkeypatch)
+    monkeypatch.chdir(root)
+    cli.main(["fix", "--unsafe-fixes", "--diff", "--plan-out", str(tmp_path / "plan.md")])
+    assert "LOCAL kept in apps/a/.env.local" in (tmp_path / "plan.md").read_text()
+
+
+# --------------------------------------------------------------------------- properties
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINES = st.sampled_from(["A=1", "A=1", "export A=1", 'A="1"', "B='x y'", "B='x y'", "# c", "",
+                          "C=${A}", "C=${A}", "A=2", "D=1 # note", "D=1"])
+
+
+@st.composite
+def env_files(draw) -> str:
+    lines = draw(st.lists(_LINES, min_size=1, max_size=8))
+    breaks = draw(st.lists(st.sampled_from(["\n", "\r\n"]), min_size=len(lines), max_size=len(lines)))
+    text = "".join(line + end for line, end in zip(lines, breaks))
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return ("\ufeff" if draw(st.booleans()) else "") + text
+
+
+def _split(text: str):
+    from tekup_envlint.report.fix import _lines
+
+    return [(line.rstrip("\r\n"), line[len(line.rstrip("\r\n")):]) for line in _lines(text)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(text=env_files())
+def test_fixing_deletes_whole_repeats_only_keeps_values_and_is_idempotent(text: str) -> None:
+    import io
+    import tempfile
+
+    from dotenv import dotenv_values
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_tree(Path(folder), app({".env": text}))
+        outcome = run_fix(root, DEFAULT, unsafe=False, write=False)
+        new = outcome.changes.get("apps/a/.env", (text, text))[1]
+        # the values every reader gets are the same
+        assert dotenv_values(stream=io.StringIO(new), interpolate=False) == \
+            dotenv_values(stream=io.StringIO(text), interpolate=False)
+        # the BOM stays, and the new text is the old one with whole lines taken out
+        assert new.startswith("\ufeff") == text.startswith("\ufeff")
+        old_lines, new_lines = _split(text), _split(new)
+        i = 0
+        for n, (content, end) in enumerate(new_lines):
+            while old_lines[i][0] != content:
+                assert "=" in old_lines[i][0] and "#" not in old_lines[i][0]  # only assignments go
+                i += 1
+            last = n == len(new_lines) - 1
+            assert end == old_lines[i][1] or (last and end == old_lines[-1][1])
+            i += 1
+        # fixing the result changes nothing
+        (root / "apps/a/.env").write_bytes(new.encode("utf-8"))
+        assert run_fix(root, DEFAULT, unsafe=False, write=False).changes == {}
