@@ -337,7 +337,8 @@ def _run_fix(args: argparse.Namespace, root: Path, config, scope, only, *, write
         return run_fix(root, config, unsafe=args.unsafe_fixes, scope=scope, write=write, only=only,
                        allow_dirty=args.allow_dirty, force=args.force, key=_baseline_key())
     except FixRefused as err:
-        raise UsageError(f"nothing written: {err}") from None
+        done = f"written before the refusal: {', '.join(err.written)}" if err.written else "nothing written"
+        raise UsageError(f"{done}: {err}") from None
     except WriteFailed as err:
         written = ", ".join(err.written) or "none"
         raise UsageError(f"{err}; files written: {written}; untouched: {', '.join(err.unwritten) or 'none'}") from None

@@ -38,9 +38,10 @@ _UNEDITABLE = ("SYN003", "SYN006")
 class FixRefused(Exception):
     """The run would write files git cannot restore (or there is no git and no --force)."""
 
-    def __init__(self, message: str, paths: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, paths: Sequence[str] = (), written: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.paths = tuple(paths)
+        self.written = tuple(written)  # files earlier rounds of the run had written
 
 
 @dataclass
@@ -81,7 +82,8 @@ def run_fix(root: Path, config: Config, *, unsafe: bool, scope: Optional[Sequenc
     root = root.resolve()
     loop = _Loop(root, config, unsafe, scope, only, key)
     outcome = loop.outcome
-    unsaved: Optional[Set[str]] = None
+    unsaved: Set[str] = set()
+    asked: Set[str] = set()
     while True:
         loop.converge()
         pending = loop.pending
@@ -90,12 +92,15 @@ def run_fix(root: Path, config: Config, *, unsafe: bool, scope: Optional[Sequenc
             break
         if not pending:
             break
-        if unsaved is None:
-            unsaved = _unsaved(root, force)
+        # asked before a path is first written (a file this run wrote is its own work)
+        fresh = sorted(p for p, (old, _) in pending.items()
+                       if old is not None and p not in outcome.written and p not in asked)
+        asked.update(fresh)
+        unsaved |= _unsaved(root, fresh, force)
         blocked = sorted(p for p in pending if p in unsaved and p not in outcome.written)
         if blocked and not allow_dirty:
             raise FixRefused("these files have changes git could not restore (commit or stash them, "
-                             "or pass --allow-dirty): " + ", ".join(blocked), blocked)
+                             "or pass --allow-dirty): " + ", ".join(blocked), blocked, outcome.written)
         done = writes.write_all(root, pending)
         if done.refused:  # changed or locked since the run began: nothing written this round
             loop.refuse(done.refused)
@@ -106,10 +111,10 @@ def run_fix(root: Path, config: Config, *, unsafe: bool, scope: Optional[Sequenc
     return outcome
 
 
-def _unsaved(root: Path, force: bool) -> Set[str]:
-    from tekup_envlint import vcs
+def _unsaved(root: Path, paths: Sequence[str], force: bool) -> Set[str]:
+    from tekup_envlint.discovery import unsaved
 
-    found = vcs.unsaved(root)
+    found = unsaved(root, paths)
     if found is None:
         if not force:
             raise FixRefused(f"{root} is not in a git repository, so the files could not be restored "

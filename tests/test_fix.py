@@ -440,3 +440,27 @@ def test_fixing_deletes_whole_repeats_only_keeps_values_and_is_idempotent(text: 
         # fixing the result changes nothing
         (root / "apps/a/.env").write_bytes(new.encode("utf-8"))
         assert run_fix(root, DEFAULT, unsafe=False, write=False).changes == {}
+
+
+# --------------------------------------------------------------------------- what git can restore
+
+
+def test_an_untracked_file_is_unsaved_an_ignored_one_is_not(tmp_path: Path) -> None:
+    root = repo(tmp_path, {**app({}, "apps/a"), **app({}, "apps/b"), ".gitignore": "apps/b/.env\n"})
+    (root / "apps/a/.env").write_text(DUPLICATE)  # git does not know it: nothing could restore it
+    (root / "apps/b/.env").write_text(DUPLICATE)  # ignored: never git's to restore
+    with pytest.raises(FixRefused) as refused:
+        run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert refused.value.paths == ("apps/a/.env",)
+    run_fix(root, DEFAULT, unsafe=False, write=True, only=["apps/b/.env"], scope=["apps/b"])
+    assert (root / "apps/b/.env").read_text() == "PORT=3000\nNAME=x\n"
+
+
+def test_the_dirty_check_runs_no_filter_of_the_repository(tmp_path: Path) -> None:
+    root = repo(tmp_path, {**app({".env": DUPLICATE}), ".gitattributes": "* filter=trap\n"})
+    marker = tmp_path.parent / f"{tmp_path.name}-filter-ran"
+    subprocess.run(["git", "-C", str(root), "config", "filter.trap.clean", f"touch {marker}; cat"], check=True)
+    os.utime(root / "apps/a/.env", (1, 1))  # stat data no longer matches the index
+    run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert not marker.exists()
+    assert (root / "apps/a/.env").read_text() == "PORT=3000\nNAME=x\n"
