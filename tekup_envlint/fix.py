@@ -148,6 +148,7 @@ class _Loop:
         self.passes_left = MAX_PASSES
         self._rejected: Set[Tuple[str, str, int, str, str]] = set()
         self._written_applied = 0  # fixes of rounds already on disk
+        self._owner: Dict[str, str] = {}  # real file -> the one path it is edited through
 
     # -- one pass ---------------------------------------------------------------------
     def converge(self) -> None:
@@ -179,7 +180,7 @@ class _Loop:
         current: Dict[str, Optional[str]] = {}  # path -> text this pass started from
         applied: List[Tuple[Finding, Fix]] = []
         for finding, fix in candidates:
-            why = self._why_not(fix, parsed, current)
+            why = self._why_not(fix, parsed, current) or _broken(fix, current)
             if why is None:
                 trial = {p: chosen.get(p, []) + [e for e in fix.edits if e.path == p] for p in _paths(fix)}
                 try:
@@ -212,6 +213,10 @@ class _Loop:
                 return f"{path} {why}"
             if path in current:
                 continue
+            real, _ = writes.target(self.root, path)
+            alias = self._owner.setdefault(real or path, path)
+            if alias != path:
+                return f"{path} is the same file as {alias} (a symlink); it is changed through that path only"
             if path in parsed:
                 problems = [p for p in parsed[path].problems if p.code in _UNEDITABLE]
                 if problems:
@@ -285,6 +290,16 @@ class _Loop:
     def pending(self) -> Dict[str, Tuple[Optional[str], str]]:
         """The changes not written yet: path -> (text on disk or None, new text)."""
         return {p: (self.disk[p], t) for p, t in self.texts.items() if t != self.disk[p]}
+
+
+def _broken(fix: Fix, current: Mapping[str, Optional[str]]) -> Optional[str]:
+    """Why a fix cannot be applied even on its own (its edits overlap or miss the text)."""
+    for path in _paths(fix):
+        try:
+            apply_edits(current[path] or "", [e for e in fix.edits if e.path == path])
+        except OverlappingEdits:
+            return f"{path}: the fix's edits overlap each other or lie outside the file's text"
+    return None
 
 
 def _paths(fix: Fix) -> List[str]:

@@ -464,3 +464,24 @@ def test_the_dirty_check_runs_no_filter_of_the_repository(tmp_path: Path) -> Non
     run_fix(root, DEFAULT, unsafe=False, write=True)
     assert not marker.exists()
     assert (root / "apps/a/.env").read_text() == "PORT=3000\nNAME=x\n"
+
+
+def test_a_fix_whose_edits_miss_the_text_is_rejected(tmp_path: Path, monkeypatch) -> None:
+    from tekup_envlint.checks import drift
+    from tekup_envlint.models import Edit, Fix
+
+    monkeypatch.setattr(drift, "_drop_repeat", lambda parsed, setting, first_line: Fix(
+        "out of range", (Edit(parsed.source.path, 10_000, 10_001, ""),)))
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert outcome.changes == {} and "outside" in outcome.rejected[0][1]
+
+
+def test_a_file_reached_through_two_paths_is_edited_through_one(tmp_path: Path) -> None:
+    root = repo(tmp_path, {**app({}), "config/shared.env": DUPLICATE})
+    (root / "apps/a/.env").symlink_to("../../config/shared.env")
+    subprocess.run(GIT + ["-C", str(root), "add", "-A"], check=True)
+    subprocess.run(GIT + ["-C", str(root), "commit", "-qm", "link"], check=True)
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert len(outcome.changes) == 1 and (root / "config/shared.env").read_text() == "PORT=3000\nNAME=x\n"
+    assert (root / "apps/a/.env").is_symlink()
