@@ -368,6 +368,7 @@ def _template_of(templates: Dict[str, List[Tuple[FrozenSet[str], str]]], rel: st
 @rule("DRF005")
 def missing_env_file(ws: Workspace) -> Iterator[Hit]:
     templates: Optional[Dict[str, List[Tuple[FrozenSet[str], str]]]] = None  # built at the first missing file
+    present = {f.source.path for f in ws.files}  # a file a fix creates is here before it is on disk
     for parsed in ws.files:
         if parsed.source.kind != "compose":
             continue
@@ -380,7 +381,7 @@ def missing_env_file(ws: Workspace) -> Iterator[Hit]:
                     continue
                 if Path(path).is_absolute() or os.path.isabs(path):
                     continue  # a path on some machine, not in the repository
-                if (base / path).exists():
+                if _join(folder, path) in present or (base / path).exists():
                     continue
                 if templates is None:
                     templates = _templates(ws)
