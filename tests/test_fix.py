@@ -570,3 +570,22 @@ def test_a_fix_that_breaks_the_yaml_is_rejected(tmp_path: Path, monkeypatch) -> 
     import yaml
 
     assert set(yaml.safe_load((root / "docker-compose.yml").read_text())["services"]) == {"api", "worker", "web", "cron"}
+
+
+def test_fix_json_validates_against_its_schema(tmp_path: Path, monkeypatch, capsys) -> None:
+    import json
+
+    import jsonschema
+
+    from conftest import ROOT
+
+    schema = json.loads((ROOT / "docs/schema/fix.schema.json").read_text())
+    root = repo(tmp_path, app({".env": DUPLICATE, ".env.production": "A=1\nA=2\nB=1\nB=1\n"}))
+    (root / "apps/a/.env").chmod(0o444)  # one rejected fix too
+    monkeypatch.chdir(root)
+    for args in (["fix", "--diff", "--format", "json"], ["fix", "--format", "json"]):
+        cli.main(args)
+        document = json.loads(capsys.readouterr().out)
+        jsonschema.Draft202012Validator(schema).validate(document)
+        assert document["rejected"] and document["written"] == (args[1] != "--diff")
+        assert document["applied"] or args[1] != "--diff"

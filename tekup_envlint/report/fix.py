@@ -118,7 +118,14 @@ def fix_json(outcome, scrub: Scrub, *, diff: bool, plan_text: Optional[str]) -> 
     def where(f: Finding) -> Dict[str, object]:
         return {"code": f.code, "path": f.path, "line": f.line, "column": f.column, "key": f.key}
 
+    from tekup_envlint import __version__
+    from tekup_envlint.report.json import SCHEMA_VERSION
+
     document = {
+        "tool": "tekup-envlint",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "root": str(outcome.result.root) if outcome.result is not None else None,
         "written": not diff,
         "changed": [{"path": p, "created": old is None} for p, (old, _) in sorted(outcome.changes.items())],
         "applied": [dict(where(f), title=scrub(fix.title), applicability=fix.applicability,
