@@ -14,6 +14,7 @@ import io
 import json
 import re
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 from typing import Dict, Optional, Set, Tuple
@@ -27,11 +28,15 @@ from tekup_envlint.discovery import file_kind
 MONOREPOS = SHARED / "monorepos"
 REPOS = sorted(p.name for p in MONOREPOS.iterdir() if p.is_dir()) if MONOREPOS.is_dir() else []
 pytestmark = pytest.mark.skipif(not REPOS, reason=f"the shared monorepo skeletons are not at {MONOREPOS}")
+APPLIED: Dict[Tuple[str, str], int] = {}  # fixes applied per repository and strategy
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "core.autocrlf=false", "-c", "commit.gpgsign=false"]
 
 
 def _skeleton(name: str, into: Path) -> Path:
     shutil.copytree(MONOREPOS / name, into, symlinks=True)
+    for path in [into, *into.rglob("*")]:  # the shared copy is read-only; a checkout is not
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
     subprocess.run(GIT + ["init", "-q", str(into)], check=True)
     subprocess.run(GIT + ["-C", str(into), "add", "-A", "--force"], check=True)
     subprocess.run(GIT + ["-C", str(into), "commit", "-qm", "skeleton"], check=True)
@@ -84,6 +89,8 @@ def test_fix_both_strategies_breaks_nothing(name: str, tmp_path: Path, capsys) -
         err = capsys.readouterr().err
         assert code in (0, 1), f"{name} --strategy {strategy}: exit {code}: {err}"
         outcome = json.loads(report.read_text())
+        APPLIED[name, strategy] = len(outcome["applied"])
+        assert not [r for r in outcome["rejected"] if "read-only" in r["reason"]]
         named = " ".join([a["title"] for a in outcome["applied"]] + [n for a in outcome["applied"] for n in a["notes"]]
                          + [a["key"] or "" for a in outcome["applied"]])
         by_design = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", named))
@@ -110,3 +117,11 @@ def test_fix_both_strategies_breaks_nothing(name: str, tmp_path: Path, capsys) -
         again = cli.main(["fix", str(root), "--strategy", strategy, "--unsafe-fixes", "--diff", "--allow-dirty"])
         out = capsys.readouterr().out
         assert again == 0, f"{name} ({strategy}): a second run would still change:\n{out[:2000]}"
+
+
+def test_the_fixes_really_ran() -> None:
+    """Not vacuous: with the strategy fixes in the tree, some skeletons are really changed."""
+    pytest.importorskip("tekup_envlint.strategy", reason="no strategy fixes in this tree yet")
+    if not APPLIED:
+        pytest.skip("the end-to-end test above did not run")
+    assert sum(APPLIED.values()) > 0, APPLIED
