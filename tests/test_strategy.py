@@ -1,7 +1,6 @@
 """fix --strategy: the DSNs each strategy writes, the fixes HYB001/HYB002/STR001 carry, the plan.
 
-Until the converge loop (fix.py) is used here, `converge` below plays it: run the engine,
-take every fix whose edits do not clash with one already taken, apply, repeat.
+`converge` runs the real loop (`fix.run_fix`); the demo is also fixed through the CLI.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import pytest
 from conftest import EXAMPLE, git_init, jwt, write_tree
 from tekup_envlint import engine, plan as _plan
 from tekup_envlint.config import DEFAULT, Config, SupabaseProject
-from tekup_envlint.edits import apply_edits, overlaps
 from tekup_envlint.models import Fix
 
 PRIMARY = "oaevagdgrasfppbrxbey"
@@ -29,29 +27,14 @@ DOCKER = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
 CRM = {"apps/crm/package.json": "{}", "apps/crm/.env": f"DATABASE_URL={SESSION}?schema=crm\n"}
 
 
-def converge(root: Path, config: Config, unsafe: bool = True, rounds: int = 10) -> Tuple[List[Fix], engine.Result]:
-    applied: List[Fix] = []
-    for _ in range(rounds):
-        result = engine.run(root, config)
-        chosen: List[Fix] = []
-        for finding in result.findings:
-            fix = finding.fix
-            if fix is None or (fix.applicability == "unsafe" and not unsafe):
-                continue
-            if all(not overlaps(a, b) or a == b for a in fix.edits for taken in chosen for b in taken.edits):
-                chosen.append(fix)
-        if not chosen:
-            return applied, result
-        applied.extend(chosen)
-        by_path: Dict[str, list] = {}
-        for fix in chosen:
-            for edit in fix.edits:
-                by_path.setdefault(edit.path, []).append(edit)
-        for path, edits in by_path.items():
-            target = root / path
-            old = target.read_bytes().decode("utf-8") if target.exists() else ""
-            target.write_bytes(apply_edits(old, edits).encode("utf-8"))
-    raise AssertionError("did not converge")
+def converge(root: Path, config: Config, unsafe: bool = True) -> Tuple[List[Fix], engine.Result]:
+    """The real fix loop (`fix.run_fix`), written to disk: the fixes applied and the last check."""
+    from tekup_envlint.fix import run_fix
+
+    outcome = run_fix(root, config, unsafe=unsafe, write=True, allow_dirty=True)
+    assert outcome.converged and not outcome.rejected, outcome.rejected
+    assert outcome.result is not None
+    return [fix for _, fix in outcome.applied], outcome.result
 
 
 def run(tmp_path: Path, files: Dict[str, str], strategy: str, config: Config = DEFAULT, unsafe: bool = True):
@@ -420,3 +403,28 @@ def test_docker_from_a_container_without_its_own_database(tmp_path: Path) -> Non
     assert "SUPABASE_URL" not in text and codes(result) == []
     made = _plan.build_plan(result.workspace, applied, "docker")
     assert any("host-gateway" in line for line in made.manual)
+
+
+@pytest.mark.parametrize("strategy", ["supabase", "docker"])
+def test_demo_through_the_cli(demo: Path, strategy: str) -> None:
+    """As a user runs it: `fix --strategy X --unsafe-fixes`, then `check` shows no hybrid or
+    strategy finding and a second `fix --diff` would change nothing."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tekup_envlint", *args], cwd=demo, capture_output=True, text=True,
+                              env=dict(os.environ, NO_COLOR="1"))
+
+    subprocess.run(["git", "-C", str(demo), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "demo"],
+                   check=True)
+    done = cli("fix", "--strategy", strategy, "--unsafe-fixes", ".")
+    assert done.returncode in (0, 1), done.stderr
+    assert "Plan (strategy" in done.stdout and "pg_dump" in done.stdout
+    config = demo / ".tekup-envlint.toml"
+    config.write_text(config.read_text().replace('strategy = "supabase"', f'strategy = "{strategy}"'))
+    report = json.loads(cli("check", "--format", "json", ".").stdout)
+    assert [f["code"] for f in report["findings"] if f["code"].startswith(("HYB", "STR"))] == []
+    assert cli("fix", "--strategy", strategy, "--unsafe-fixes", "--diff", ".").returncode == 0
