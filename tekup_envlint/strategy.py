@@ -82,9 +82,23 @@ def scope(ws: Workspace, conn: Connection) -> str:
     return "local" if source.env in ws.config.local_environments else "deployable"
 
 
+def _memo(ws: Workspace, name: str, compute):  # type: ignore[no-untyped-def]
+    """A value computed once per workspace (the checks ask per connection)."""
+    key = f"_strategy_{name}"
+    if key not in ws.__dict__:
+        ws.__dict__[key] = compute()
+    return ws.__dict__[key]
+
+
 def _sets_of(ws: Workspace, conn: Connection) -> List[LoadSet]:
-    path = conn.file.source.path
-    return [ls for ls in ws.load_sets if path in ls.files]
+    def index() -> Dict[str, List[LoadSet]]:
+        found: Dict[str, List[LoadSet]] = {}
+        for load_set in ws.load_sets:
+            for path in load_set.files:
+                found.setdefault(path, []).append(load_set)
+        return found
+
+    return _memo(ws, "sets", index).get(conn.file.source.path, [])
 
 
 def _deploying_service(ws: Workspace, conn: Connection) -> bool:
@@ -97,7 +111,7 @@ def _deploying_service(ws: Workspace, conn: Connection) -> bool:
     production = {w for env, ws_words in ws.config.environments if env == "production" for w in ws_words}
     if production & set(words):
         return True
-    return any(ls.service == name and ls.baked for ls in ws.load_sets)
+    return any(ls.service == name and ls.baked for ls in _sets_of(ws, conn))
 
 
 def is_direct(ws: Workspace, conn: Connection) -> bool:
@@ -201,6 +215,10 @@ def pooler_host(ws: Workspace) -> Optional[str]:
     pooler URLs for that project use most (its shard cannot be derived from the region)."""
     if ws.config.primary.pooler_host:
         return ws.config.primary.pooler_host
+    return _memo(ws, "pooler", lambda: _pooler_in_repository(ws))
+
+
+def _pooler_in_repository(ws: Workspace) -> Optional[str]:
     pattern = patterns().pooler_host
     seen: Counter = Counter()
     for app in ws.apps.values():
