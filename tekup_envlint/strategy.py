@@ -189,6 +189,14 @@ def is_strategy_note(note: str) -> bool:
     return note.startswith(STRATEGY_NOTES) or "strategy keeps Supabase out" in note or "fix --strategy" in note
 
 
+def keeps_hybrid(ws: Workspace, conns: Sequence[Connection], strategy: str) -> List[Connection]:
+    """The settings of a hybrid load set that the strategy leaves on another provider (a
+    Docker DSN in `.env.local` under supabase): while any is left, a fix would not resolve
+    the hybrid, so none is offered."""
+    changed = {id(i.conn) for i in changes(ws, conns, strategy, hybrid=True)}
+    return [c for c in conns if c.provider is not None and c.provider != strategy and id(c) not in changed]
+
+
 def legacy_note(ref: str, app: str, schema: Optional[str]) -> str:
     """The plan line (read back by plan.py) that says a legacy project's data must move."""
     return f"Data: legacy project {ref} (app {app}, schema {schema or 'public'}) must move"
@@ -629,6 +637,15 @@ def unresolved(ws: Workspace, strategy: str) -> List[str]:
     from tekup_envlint.engine import ignored_at
 
     found: Dict[str, None] = {}
+    for load_set in ws.load_sets:
+        conns = [c for c in load_set.connections if c.provider is not None and c.service is None]
+        if not load_set.hybrid or not conns or ignored_at("HYB001", conns[0].file.source.path, ws.config):
+            continue
+        left = keeps_hybrid(ws, conns, strategy)
+        if left:
+            named = ", ".join(f"{c.key} ({c.where})" for c in left[:4])
+            found[f"{load_set.label} still reads two providers: the {strategy} strategy leaves {named} as it is "
+                  f"({scope(ws, left[0])} file); decide which database that process uses"] = None
     for app in ws.apps.values():
         for conn in app.connections:
             if ignored_at("STR001", conn.file.source.path, ws.config):

@@ -428,3 +428,14 @@ def test_demo_through_the_cli(demo: Path, strategy: str) -> None:
     report = json.loads(cli("check", "--format", "json", ".").stdout)
     assert [f["code"] for f in report["findings"] if f["code"].startswith(("HYB", "STR"))] == []
     assert cli("fix", "--strategy", strategy, "--unsafe-fixes", "--diff", ".").returncode == 0
+
+
+def test_a_hybrid_made_by_a_local_file_needs_a_person(tmp_path: Path) -> None:
+    files = {**CRM, "apps/billy/package.json": "{}",
+             "apps/billy/.env": f"DATABASE_URL={TRANSACTION}&schema=billy\n",
+             "apps/billy/.env.local": f"DATABASE_URL_LOCAL={DOCKER}\n"}
+    root, applied, result = run(tmp_path, files, "supabase")
+    assert read(root, "apps/billy/.env.local") == files["apps/billy/.env.local"]  # local keeps Docker
+    assert ("HYB001", "apps/billy/.env") in codes(result)
+    made = _plan.build_plan(result.workspace, applied, "supabase")
+    assert any("still reads two providers" in line and "DATABASE_URL_LOCAL" in line for line in made.manual)

@@ -47,15 +47,8 @@ def _strategy_fix(ws: Workspace, conns: List[Connection], what: str, hybrid: boo
 def _hybrid_fix(ws: Workspace, load_set: LoadSet, conns: List[Connection]) -> Optional[Fix]:
     """A fix only when, once applied, the load set reads one provider."""
     strategy = ws.config.strategy
-    if strategy is None:
+    if strategy is None or _strategy.keeps_hybrid(ws, conns, strategy):
         return None
-    items = _strategy.changes(ws, conns, strategy, hybrid=True)
-    changed = {id(i.conn): i for i in items}
-    wanted = {"supabase": "supabase", "docker": "docker"}[strategy]
-    for conn in conns:
-        item = changed.get(id(conn))
-        if item is None and conn.provider != wanted:
-            return None  # a setting the strategy leaves alone keeps the load set hybrid
     return _strategy_fix(ws, conns, load_set.label, hybrid=True)
 
 
