@@ -18,7 +18,7 @@ import json
 import posixpath
 from collections import Counter
 from dataclasses import dataclass
-from fnmatch import fnmatch
+from fnmatch import fnmatchcase
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from tekup_envlint import dsn as _dsn
@@ -38,9 +38,9 @@ DIRECT_KEYS = ("DIRECT_URL", "DIRECT_DATABASE_URL", "POSTGRES_URL_NON_POOLING", 
 # Query parameters a target decides; everything else the app wrote is kept as written.
 _ENDPOINT_PARAMS = {"host", "hostaddr", "port", "user", "password", "dbname", "pgbouncer", "schema"}
 _SUPABASE_ONLY_PARAMS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "supa"}
-# Where the dashboard shows each key (Project Settings -> API Keys).
 # A note "<what>: read by <file>" is merged by the plan into one line per <what>.
 READ_BY = ": read by "
+# Where the dashboard shows the keys and the database password.
 KEY_DASHBOARD = "Supabase dashboard → Project Settings → API Keys"
 DB_DASHBOARD = "Supabase dashboard → Connect (top bar)"
 
@@ -128,9 +128,10 @@ def is_direct(ws: Workspace, conn: Connection) -> bool:
 
 
 def app_schema(ws: Workspace, app: str) -> Optional[str]:
-    """The schema the config's app-to-schema map gives an app."""
+    """The schema the config's app-to-schema map gives an app (the first glob that matches,
+    case-insensitive as SCH003 reads the map)."""
     for glob, schema in ws.config.app_schemas:
-        if fnmatch(app, glob):
+        if fnmatchcase(app.lower(), glob.lower()):
             return schema
     return None
 
@@ -285,12 +286,28 @@ def _schema(ws: Workspace, conn: Connection) -> Optional[str]:
 
 
 def _scheme(value: Optional[str]) -> str:
+    """The scheme as the app wrote it (`postgres`, `postgresql+asyncpg`, `jdbc:postgresql`)."""
     text = (value or "").strip()
-    return "postgres" if text.startswith("postgres://") else "postgresql"
+    head, sep, _ = text.partition("://")
+    return head if sep and _dsn.parse_lenient(text) is not None else "postgresql"
+
+
+def is_prisma_url(conn: Connection) -> bool:
+    """Whether Prisma could read the DSN: its scheme is plain `postgresql://` or `postgres://`.
+    A driver's scheme (`postgresql+asyncpg`, `jdbc:postgresql`, `ecto`) is never Prisma's, and
+    its client rejects Prisma's own parameters (`schema`, `pgbouncer`), so it gets libpq's."""
+    return _scheme(dsn_text(conn)) in ("postgresql", "postgres")
+
+
+def _schema_param(ws: Workspace, conn: Connection, schema: Optional[str]) -> Optional[str]:
+    """`schema=x` for Prisma, a search path in `options` for any other client."""
+    if not schema:
+        return None
+    return f"schema={schema}" if is_prisma_url(conn) else f"options=-c%20search_path%3D{schema}"
 
 
 def _query(first: Sequence[str], schema: Optional[str], rest: Sequence[str]) -> str:
-    parts = list(first) + ([f"schema={schema}"] if schema else []) + list(rest)
+    parts = list(first) + ([schema] if schema else []) + list(rest)
     return "?" + "&".join(parts) if parts else ""
 
 
@@ -299,7 +316,7 @@ def supabase_dsn(ws: Workspace, conn: Connection, direct: bool) -> Tuple[Optiona
     the pooler host is unknown for a runtime URL (never guessed)."""
     ref = ws.config.primary.ref
     value = dsn_text(conn)
-    schema = _schema(ws, conn)
+    schema = _schema_param(ws, conn, _schema(ws, conn))
     # a local database's `sslmode=disable` would send the cloud password in clear text
     rest = [p for p in _kept_params(value, _ENDPOINT_PARAMS) if p.lower() != "sslmode=disable"]
     host = pooler_host(ws)
@@ -312,8 +329,8 @@ def supabase_dsn(ws: Workspace, conn: Connection, direct: bool) -> Tuple[Optiona
         return None, (f"{conn.key} ({conn.where}): the pooler host of project {ref} is unknown (its shard "
                       f"`aws-N-<region>` cannot be derived from the region); set `primary.pooler-host` in the "
                       f"config from {DB_DASHBOARD} → Transaction pooler, then run fix again")
-    return (f"{scheme}://postgres.{ref}:{SUPABASE_PASSWORD}@{host}:6543/postgres"
-            f"{_query(('pgbouncer=true',), schema, rest)}"), ""
+    first = ("pgbouncer=true",) if is_prisma_url(conn) else ()
+    return f"{scheme}://postgres.{ref}:{SUPABASE_PASSWORD}@{host}:6543/postgres{_query(first, schema, rest)}", ""
 
 
 def _dropped_secret(conn: Connection) -> bool:
@@ -331,6 +348,10 @@ def _to_supabase_dsn(ws: Workspace, conn: Connection) -> Change:
     value, reason = supabase_dsn(ws, conn, direct)
     notes = (f"Set SUPABASE_DB_PASSWORD, the database password of project {ws.config.primary.ref} "
              f"({DB_DASHBOARD}; reset it under Project Settings → Database){READ_BY}{conn.file.source.path}",)
+    if value is not None and not direct and not is_prisma_url(conn):
+        notes += (f"{conn.key} ({conn.where}) now uses the transaction pooler (port 6543), which keeps no prepared "
+                  "statements: turn them off in its client (asyncpg `statement_cache_size=0`, psycopg "
+                  "`prepare_threshold=None`, node-postgres: no named queries)",)
     if value is not None and direct and pooler_host(ws) is None:
         notes += (f"{conn.key} ({conn.where}) uses the direct host db.{ws.config.primary.ref}.supabase.co, which is "
                   "IPv6 only unless the IPv4 add-on is on",)
@@ -411,7 +432,7 @@ def docker_dsn(ws: Workspace, conn: Connection) -> str:
     value = dsn_text(conn)
     rest = _kept_params(value, _ENDPOINT_PARAMS | _SUPABASE_ONLY_PARAMS)
     return (f"{_scheme(value)}://{db.user}:{DOCKER_PASSWORD}@{db.host}:{db.port}/{db.database}"
-            f"{_query((), _schema(ws, conn), rest)}")
+            f"{_query((), _schema_param(ws, conn, _schema(ws, conn)), rest)}")
 
 
 def _to_docker_dsn(ws: Workspace, conn: Connection) -> Change:

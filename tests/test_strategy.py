@@ -23,8 +23,10 @@ POOLER = "aws-1-eu-central-1.pooler.supabase.com"
 SESSION = f"postgresql://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:5432/postgres"
 TRANSACTION = f"postgresql://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:6543/postgres?pgbouncer=true"
 DOCKER = "postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db"
+PRISMA = 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n'
 # a pooler URL already in the repository: where the shard comes from
-CRM = {"apps/crm/package.json": "{}", "apps/crm/.env": f"DATABASE_URL={SESSION}?schema=crm\n"}
+CRM = {"apps/crm/package.json": "{}", "apps/crm/.env": f"DATABASE_URL={SESSION}?schema=crm\n",
+       "apps/crm/prisma/schema.prisma": PRISMA}
 
 
 def converge(root: Path, config: Config, unsafe: bool = True) -> Tuple[List[Fix], engine.Result]:
@@ -93,6 +95,7 @@ def test_schema_kept_or_taken_from_the_app_map(tmp_path: Path) -> None:
     root, _, _ = run(tmp_path, {
         **CRM,
         "apps/billy/package.json": "{}",
+        "apps/billy/prisma/schema.prisma": PRISMA,
         "apps/billy/.env": (f"DATABASE_URL={DOCKER}?schema=renos\n"
                             f"OTHER_DATABASE_URL={DOCKER}\n"
                             f"PATH_DATABASE_URL={DOCKER}?options=-c%20search_path%3Dbilly\n"),
@@ -123,6 +126,7 @@ def test_configured_pooler_host_wins(tmp_path: Path) -> None:
     config = replace(DEFAULT, primary=SupabaseProject(PRIMARY, "eu-central-1", "aws-0-eu-central-1.pooler.supabase.com"))
     root, _, result = run(tmp_path, {
         **CRM, "apps/billy/package.json": "{}", "apps/billy/.env": f"DATABASE_URL={DOCKER}\n",
+        "apps/billy/prisma/schema.prisma": PRISMA,
     }, "supabase", config)
     assert "@aws-0-eu-central-1.pooler.supabase.com:6543/postgres?pgbouncer=true" in read(root, "apps/billy/.env")
     assert codes(result) == []
@@ -138,7 +142,7 @@ def test_local_files_keep_docker(tmp_path: Path) -> None:
 
 def test_quote_style_kept(tmp_path: Path) -> None:
     root, _, _ = run(tmp_path, {
-        **CRM, "apps/billy/package.json": "{}",
+        **CRM, "apps/billy/package.json": "{}", "apps/billy/prisma/schema.prisma": PRISMA,
         "apps/billy/.env": f'DATABASE_URL="{DOCKER}"\nDIRECT_URL=\'postgresql://u:postgres@localhost/db\'\n',
     }, "supabase")
     # double quotes stay; single quotes would stop ${...} expansion for Compose, so they become double
@@ -439,3 +443,17 @@ def test_a_hybrid_made_by_a_local_file_needs_a_person(tmp_path: Path) -> None:
     assert ("HYB001", "apps/billy/.env") in codes(result)
     made = _plan.build_plan(result.workspace, applied, "supabase")
     assert any("still reads two providers" in line and "DATABASE_URL_LOCAL" in line for line in made.manual)
+
+
+def test_a_client_that_is_not_prisma_gets_libpq_parameters(tmp_path: Path) -> None:
+    # a driver's scheme is never Prisma's: no `schema=` nor `pgbouncer=` (its client rejects
+    # both), the scheme the app wrote is kept, and the plan says what to turn off
+    root, applied, result = run(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}",
+        "apps/billy/.env": "DATABASE_URL=postgresql+asyncpg://tekup:tekup123@localhost:5432/tekup_db?sslmode=disable\n",
+    }, "supabase")
+    assert read(root, "apps/billy/.env") == (
+        f"DATABASE_URL=postgresql+asyncpg://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:6543/postgres"
+        "?options=-c%20search_path%3Dbilly\n")
+    made = _plan.build_plan(result.workspace, applied, "supabase")
+    assert any("prepared" in line for line in made.manual)
