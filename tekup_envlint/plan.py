@@ -229,10 +229,31 @@ def _moves_data(ws: Workspace, applied: Sequence[Fix], strategy: Optional[str]) 
     return {"supabase", "docker"} <= providers
 
 
+def _direct_url_lines(ws: Workspace) -> List[str]:
+    """Prisma datasources whose url now goes through the transaction pooler without a
+    directUrl: migrations would run through the pooler (SCH008); adding one is a person's edit."""
+    found: List[str] = []
+    target = primary_database(ws)
+    for parsed in ws.files:
+        for ds in parsed.datasources:
+            if ds.url is None or not ds.url.env or ds.direct_url is not None:
+                continue
+            pooled = [c for _, c in ws.resolve(parsed.source.app, ds.url.env) if c.target.pooler_mode == "transaction"]
+            if pooled:
+                found.append(f"{parsed.source.path}: datasource {ds.name} reads {ds.url.env} through the transaction "
+                             f"pooler ({pooled[0].where}) and has no directUrl: add `directUrl = env(\"DIRECT_URL\")` "
+                             f"and set DIRECT_URL to {target.uri()} so that `prisma migrate` does not run through the "
+                             "pooler")
+    return found
+
+
 def build_plan(ws: Workspace, applied: Sequence[Fix], strategy: Optional[str]) -> Plan:
     """The plan after a fix: `ws` is the fixed workspace, `applied` the fixes written."""
     keys, secrets, removed, other, legacy = _sort_notes(applied)
-    manual = list(dict.fromkeys(other + (_strategy.unresolved(ws, strategy) if strategy else [])))
+    manual = other + (_strategy.unresolved(ws, strategy) if strategy else [])
+    if strategy == "supabase":
+        manual += _direct_url_lines(ws)
+    manual = list(dict.fromkeys(manual))
     steps = _data_steps(ws, strategy, legacy) if _moves_data(ws, applied, strategy) else []
     if steps:
         names = ["POSTGRES_PASSWORD", "SUPABASE_DB_PASSWORD"] + (["LEGACY_DB_PASSWORD"] if legacy else [])

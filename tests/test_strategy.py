@@ -457,3 +457,13 @@ def test_a_client_that_is_not_prisma_gets_libpq_parameters(tmp_path: Path) -> No
         "?options=-c%20search_path%3Dbilly\n")
     made = _plan.build_plan(result.workspace, applied, "supabase")
     assert any("prepared" in line for line in made.manual)
+
+
+def test_plan_asks_for_a_direct_url_when_prisma_would_migrate_through_the_pooler(tmp_path: Path) -> None:
+    root, applied, result = run(tmp_path, {
+        **CRM, "apps/billy/package.json": "{}", "apps/billy/prisma/schema.prisma": PRISMA,
+        "apps/billy/.env": f"DATABASE_URL={DOCKER}\n",
+    }, "supabase")
+    made = _plan.build_plan(result.workspace, applied, "supabase")
+    assert any(line.startswith("apps/billy/prisma/schema.prisma: datasource db reads DATABASE_URL through the "
+                               "transaction pooler") and f"{SESSION}" in line for line in made.manual)
