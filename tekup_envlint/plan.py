@@ -22,7 +22,7 @@ from tekup_envlint.classify import classify_service
 from tekup_envlint.models import Fix
 from tekup_envlint.workspace import Workspace, published_ports
 
-_MOVED = re.compile(r"kept as a comment in|\bmoved (?:from|to) ")
+_MOVED = re.compile(r"kept as a comment|\bmoved (?:from|to) |the value kept|\bmoved\b.* to ")
 _LEGACY = re.compile(r"^Data: legacy project ([a-z]{20}) \(app (\S+), schema ([A-Za-z0-9_]+)\)")
 
 
