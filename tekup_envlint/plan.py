@@ -37,10 +37,10 @@ class Database:
     user: str
     database: str
     password_var: str
+    compose: Optional[Tuple[str, str]] = None  # (Compose file, service) that runs it
 
-    def uri(self, schema: Optional[str] = None) -> str:
-        query = f"?schema={schema}" if schema else ""
-        return f"postgresql://{self.user}:${{{self.password_var}}}@{self.host}:{self.port}/{self.database}{query}"
+    def uri(self) -> str:
+        return f"postgresql://{self.user}:${{{self.password_var}}}@{self.host}:{self.port}/{self.database}"
 
     def libpq(self) -> str:
         return f"--host={self.host} --port={self.port} --username={self.user} --dbname={self.database}"
@@ -120,8 +120,9 @@ def docker_databases(ws: Workspace) -> List[Database]:
             user = target.user or "postgres"
             database = target.database or user
             key = ("localhost", ports[0], database)
-            found.setdefault(key, Database(f"Docker ({parsed.source.path}#{service.name})", f"docker-{database}", "localhost", ports[0],
-                                           user, database, "POSTGRES_PASSWORD"))
+            found.setdefault(key, Database(f"Docker ({parsed.source.path}#{service.name})", f"docker-{database}",
+                                           "localhost", ports[0], user, database, "POSTGRES_PASSWORD",
+                                           (parsed.source.path, service.name)))
     if not found:
         d = ws.config.docker
         return [Database("Docker (config)", f"docker-{d.database}", d.host, d.port, d.user, d.database, "POSTGRES_PASSWORD")]
@@ -197,11 +198,10 @@ def _data_steps(ws: Workspace, strategy: Optional[str], legacy: Sequence[Tuple[s
     else:
         target = docker_databases(ws)[0]
         sources = [primary_database(ws)]
-        compose = next((f.source.path for f in ws.files if f.source.kind == "compose"
-                        and any(target.label.endswith(f"{f.source.path}#{s.name})") for s in f.services)), None)
-        if compose is not None:
-            service = target.label.rsplit("#", 1)[1].rstrip(")")
-            steps.append(Step("Start the Docker database", (f"docker compose -f {shlex.quote(compose)} up -d {service}",)))
+        if target.compose is not None:
+            compose, service = target.compose
+            steps.append(Step("Start the Docker database",
+                              (f"docker compose -f {shlex.quote(compose)} up -d {shlex.quote(service)}",)))
     migrations = _migrations(ws, target)
     if migrations:
         steps.append(Step(f"Create the schemas and tables on {target.label}", tuple(migrations),
