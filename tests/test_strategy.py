@@ -473,3 +473,24 @@ def test_plan_asks_for_a_direct_url_when_prisma_would_migrate_through_the_pooler
     made = _plan.build_plan(result.workspace, applied, "supabase")
     assert any(line.startswith("apps/billy/prisma/schema.prisma: datasource db reads DATABASE_URL through the "
                                "transaction pooler") and f"{SESSION}" in line for line in made.manual)
+
+
+def test_docker_moves_a_deploying_compose_service_off_supabase(tmp_path: Path) -> None:
+    compose = ("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n"
+               "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_DB: appdb\n  api:\n    build: .\n"
+               f"    environment:\n      DATABASE_URL: {TRANSACTION}&schema=api\n")
+    root, _, result = run(tmp_path, {
+        "apps/api/package.json": "{}", "apps/api/docker-compose.yml": compose,
+        "apps/api/.env": "LOG_LEVEL=info\n",  # baked into the image: the service deploys
+    }, "docker")
+    assert "      DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD}@db:5432/appdb?schema=api\n" in read(
+        root, "apps/api/docker-compose.yml")
+    assert codes(result) == []
+
+
+def test_a_compose_service_that_does_not_deploy_is_local(tmp_path: Path) -> None:
+    compose = ("services:\n  api:\n    image: node:20\n    environment:\n"
+               f"      DATABASE_URL: {DOCKER}\n")
+    root, applied, result = run(tmp_path, {**CRM, "apps/api/package.json": "{}",
+                                           "apps/api/docker-compose.yml": compose}, "supabase")
+    assert read(root, "apps/api/docker-compose.yml") == compose and applied == [] and codes(result) == []

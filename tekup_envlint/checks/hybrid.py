@@ -126,16 +126,20 @@ def strategy_contradiction(ws: Workspace) -> Iterator[Hit]:
     for app in ws.apps.values():
         for conn in app.connections:
             env = conn.file.source.env
-            if conn.provider is None or conn.provider in allowed or env in ws.config.local_environments:
+            if conn.provider is None or conn.provider in allowed or conn.service is not None:
                 continue
-            if _strategy.scope(ws, conn) == "alternative":
-                continue  # a documented alternative (`.env.supabase.example`): no process loads its copy
+            if _strategy.scope(ws, conn) != "deployable":
+                # a local file, a Compose service that does not deploy, or a documented
+                # alternative (`.env.supabase.example`: no process loads its copy)
+                continue
+            where = (f"Compose service {conn.setting.service}, which deploys," if conn.file.source.kind == "compose"
+                     and conn.setting is not None else f"a {env} file")
             yield Hit(
                 conn.file.source.path,
                 conn.span,
                 app.root,
                 conn.key,
-                f"{conn.key} points at {describe(conn.target)} in a {env} file, but the strategy "
+                f"{conn.key} points at {describe(conn.target)} in {where} but the strategy "
                 f"is {strategy}: deployable environments use "
                 + ("the primary Supabase project" if strategy == "supabase" else "the Docker database"),
                 value=conn.target.kind,
