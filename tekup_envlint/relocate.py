@@ -520,7 +520,8 @@ def move_secret(
                 if ref.operator not in ("-", ":-") or not ref.default or "$" in ref.default:
                     raise Refused(f"{key}'s fallback is not a plain value")
                 name, secret = ref.name, ref.default
-                if not mover.free(name, secret, taken):
+                # the reference is already there: only a destination or another fix may clash
+                if name in taken or any(name in d.values and d.values[name] != secret for d in mover.dests):
                     raise Refused(f"{name} is set to another value where Compose reads it")
             else:
                 if "$" in value:

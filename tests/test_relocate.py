@@ -1,0 +1,337 @@
+"""Moving secrets out of tracked files (`relocate.py`) and the credential fixes that use it.
+
+Every test builds a small git repository, runs the engine, applies the fixes' edits with
+`edits.apply_edits` (round after round, as the fix loop does) and checks the files and a
+second `check`. Secret-looking test values are assembled at run time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import pytest
+
+from tekup_envlint import engine, relocate
+from tekup_envlint.config import DEFAULT
+from tekup_envlint.edits import apply_edits
+from tekup_envlint.models import Finding
+from conftest import app, jwt, write_tree
+
+PW = "Xq7pLm2v" + "Rt9sKd4w"
+POOLER = "aws-1-eu-central-1.pooler.supabase.com"
+REMOTE_DSN = f"postgresql://postgres.oaevagdgrasfppbrxbey:{PW}@{POOLER}:6543/postgres"
+SALT = "7c1e9a4f" + "2b8d6e3a0f5c9b2d4e8a1f6c"
+SERVICE_JWT = jwt({"iss": "supabase", "ref": "oaevagdgrasfppbrxbey", "role": "service_role", "iat": 1700000000,
+                   "exp": 2015576000})
+CRD = ("CRD001", "CRD002", "CRD004", "CRD005", "CRD008")
+
+
+def repo(root: Path, files: Dict[str, str], commit: bool = True) -> Path:
+    write_tree(root, files)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    if commit:
+        subprocess.run(["git", "-C", str(root), "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "x"],
+                       check=True)
+    return root
+
+
+def read(root: Path, rel: str) -> Optional[str]:
+    path = root / rel
+    return path.read_bytes().decode("utf-8") if path.exists() else None
+
+
+def fix(root: Path, codes: Sequence[str] = CRD, rounds: int = 5) -> List[Finding]:
+    """Apply every fix of `codes` until none is left; the fixed findings, in order."""
+    applied: List[Finding] = []
+    for _ in range(rounds):
+        findings = [f for f in engine.run(root, DEFAULT).findings if f.fix is not None and f.code in codes]
+        if not findings:
+            return applied
+        by_path = defaultdict(list)
+        for finding in findings:
+            for edit in finding.fix.edits:
+                by_path[edit.path].append(edit)
+        for path, edits in by_path.items():
+            old = read(root, path) or ""
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(apply_edits(old, edits).encode("utf-8"))
+        applied.extend(findings)
+    raise AssertionError("fixes did not converge")
+
+
+def codes(root: Path) -> List[str]:
+    return sorted(f.code for f in engine.run(root, DEFAULT).findings if f.code.startswith("CRD"))
+
+
+def ignored(root: Path, rel: str) -> bool:
+    done = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--no-index", rel])
+    return done.returncode == 0
+
+
+# --------------------------------------------------------------------------- dotenv
+
+
+def test_dsn_password_moves_to_env_local_with_gitignore(tmp_path):
+    root = repo(tmp_path, app({".env": f"# prod\nDATABASE_URL={REMOTE_DSN}\nPORT=3000\n"}))
+    fixed = fix(root)
+    assert [f.code for f in fixed] == ["CRD001"]
+    assert fixed[0].fix.applicability == "unsafe"
+    note = fixed[0].fix.notes[0]
+    assert "apps/a/.env.local" in note and PW not in note and PW not in fixed[0].fix.title
+    assert read(root, "apps/a/.env") == (
+        "# prod\nDATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:${DATABASE_PASSWORD}@"
+        f"{POOLER}:6543/postgres\nPORT=3000\n")
+    assert read(root, "apps/a/.env.local") == f"DATABASE_PASSWORD={PW}\n"
+    assert read(root, ".gitignore") == "/apps/a/.env.local\n"
+    assert ignored(root, "apps/a/.env.local")
+    assert codes(root) == []
+    assert fix(root) == []  # fixing a fixed tree changes nothing
+
+
+def test_whole_secret_line_is_deleted_and_set_in_the_local_file(tmp_path):
+    root = repo(tmp_path, app({".env.production": f"A=1\nexport ENCRYPTION_SALT={SALT}  # salt\nB=2\n"}))
+    fix(root)
+    assert read(root, "apps/a/.env.production") == "A=1\nB=2\n"
+    assert read(root, "apps/a/.env.production.local") == f"ENCRYPTION_SALT={SALT}\n"
+    assert codes(root) == []
+
+
+def test_service_role_key_keeps_its_quotes(tmp_path):
+    root = repo(tmp_path, app({".env": f'SUPABASE_URL=https://oaevagdgrasfppbrxbey.supabase.co\n'
+                                       f'SUPABASE_SERVICE_ROLE_KEY="{SERVICE_JWT}"\n'}))
+    fixed = fix(root)
+    assert [f.code for f in fixed] == ["CRD002"]
+    assert read(root, "apps/a/.env.local") == f'SUPABASE_SERVICE_ROLE_KEY="{SERVICE_JWT}"\n'
+    assert "SERVICE_ROLE" not in read(root, "apps/a/.env")
+    assert codes(root) == []
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_quoted_dsn(tmp_path, quote):
+    root = repo(tmp_path, app({".env": f"DATABASE_URL={quote}{REMOTE_DSN}{quote}\n"}))
+    fix(root)
+    # a single-quoted value becomes double-quoted: dotenv-expand and Compose expand nothing in ''
+    assert read(root, "apps/a/.env") == (
+        f'DATABASE_URL="postgresql://postgres.oaevagdgrasfppbrxbey:${{DATABASE_PASSWORD}}@{POOLER}:6543/postgres"\n')
+    assert read(root, "apps/a/.env.local") == f"DATABASE_PASSWORD={PW}\n"
+
+
+def test_crlf_bom_and_existing_destination_without_final_newline(tmp_path):
+    root = repo(tmp_path, app({
+        ".env": f"\ufeffENCRYPTION_SALT={SALT}\r\nA=1\r\n",
+        ".env.local": "X=0\nLOCAL=1",  # LF, no final newline
+        ".gitignore": ".env.local\n",  # already covered
+    }))
+    fix(root)
+    assert read(root, "apps/a/.env") == "\ufeffA=1\r\n"
+    assert read(root, "apps/a/.env.local") == f"X=0\nLOCAL=1\nENCRYPTION_SALT={SALT}\n"  # its own line break
+    assert read(root, "apps/a/.gitignore") == ".env.local\n"
+    assert not (root / ".gitignore").exists()
+
+
+def test_new_destination_takes_the_sources_line_break(tmp_path):
+    root = repo(tmp_path, app({".env": f"DATABASE_URL={REMOTE_DSN}\r\n"}))
+    fix(root)
+    assert read(root, "apps/a/.env.local") == f"DATABASE_PASSWORD={PW}\r\n"
+
+
+def test_nearest_gitignore_gets_the_line(tmp_path):
+    root = repo(tmp_path, app({".env": f"DATABASE_URL={REMOTE_DSN}\n", ".gitignore": "node_modules"}))
+    fix(root)
+    assert read(root, "apps/a/.gitignore") == "node_modules\n/.env.local\n"
+    assert ignored(root, "apps/a/.env.local")
+
+
+def test_name_clash_picks_another_name_for_a_password(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"DATABASE_URL={REMOTE_DSN}\n", ".env.local": "DATABASE_PASSWORD=other\n"}),
+                           ".gitignore": ".env.local\n"})
+    fix(root)
+    assert "${DATABASE_PASSWORD_2}" in read(root, "apps/a/.env")
+    assert read(root, "apps/a/.env.local") == f"DATABASE_PASSWORD=other\nDATABASE_PASSWORD_2={PW}\n"
+    assert codes(root) == []
+
+
+def test_name_clash_of_a_whole_secret_is_left_to_a_person(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"ENCRYPTION_SALT={SALT}\n", ".env.local": "ENCRYPTION_SALT=mine\n"}),
+                           ".gitignore": ".env.local\n"})
+    assert fix(root) == []
+    assert codes(root) == ["CRD006", "CRD008"]
+
+
+def test_same_value_already_in_destination_is_not_appended_again(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"ENCRYPTION_SALT={SALT}\n", ".env.local": f"ENCRYPTION_SALT={SALT}\n"}),
+                           ".gitignore": ".env.local\n"})
+    fix(root)
+    assert read(root, "apps/a/.env") == ""
+    assert read(root, "apps/a/.env.local") == f"ENCRYPTION_SALT={SALT}\n"
+
+
+def test_one_password_on_two_lines_moves_once(tmp_path):
+    root = repo(tmp_path, app({".env": f"DB_PASSWORD={PW}\nDATABASE_URL=postgresql://u:{PW}@db.tekup.dk/app\n"}))
+    fixed = fix(root)
+    assert len(fixed) == 1
+    assert read(root, "apps/a/.env") == "DATABASE_URL=postgresql://u:${DB_PASSWORD}@db.tekup.dk/app\n"
+    assert read(root, "apps/a/.env.local") == f"DB_PASSWORD={PW}\n"
+
+
+def test_test_mode_gets_its_own_local_file(tmp_path):
+    # test mode skips .env.local: the value must also reach .env.test.local
+    root = repo(tmp_path, app({".env": f"ENCRYPTION_SALT={SALT}\n", ".env.test": "NODE_ENV=test\n"}))
+    fix(root)
+    assert read(root, "apps/a/.env.local") == f"ENCRYPTION_SALT={SALT}\n"
+    assert read(root, "apps/a/.env.test.local") == f"ENCRYPTION_SALT={SALT}\n"
+    assert ignored(root, "apps/a/.env.test.local")
+
+
+def test_new_password_name_is_added_to_the_template(tmp_path):
+    root = repo(tmp_path, app({".env": f"DATABASE_URL={REMOTE_DSN}\n", ".env.example": "DATABASE_URL=\n"}))
+    fix(root)
+    assert read(root, "apps/a/.env.example") == "DATABASE_URL=\nDATABASE_PASSWORD=your_database_password\n"
+    assert not [f for f in engine.run(root, DEFAULT).findings if f.code == "DRF001"]
+
+
+def test_committed_destination_is_refused(tmp_path):
+    root = repo(tmp_path, app({".env": f"ENCRYPTION_SALT={SALT}\n", ".env.local": "A=1\n"}))
+    assert fix(root) == []
+
+
+def test_template_gets_a_placeholder_and_the_value_stays_in_its_copy(tmp_path):
+    root = repo(tmp_path, {**app({".env.example": f"GITHUB_TOKEN={'ghp' + '_R8vLq2mTz6WbN4kXc9pHs1dYf7gJe3aUi5oK'}\n",
+                                  ".env": "A=1\n"}), ".gitignore": ".env\n"})
+    fixed = fix(root)
+    assert [f.code for f in fixed] == ["CRD004"]
+    assert read(root, "apps/a/.env.example") == "GITHUB_TOKEN=your_github_token\n"
+    assert read(root, "apps/a/.env") == "A=1\n# GITHUB_TOKEN=ghp" + "_R8vLq2mTz6WbN4kXc9pHs1dYf7gJe3aUi5oK\n"
+    assert codes(root) == []
+
+
+def test_template_without_its_copy_is_left_alone(tmp_path):
+    root = repo(tmp_path, app({".env.example": f"GITHUB_TOKEN={'ghp' + '_R8vLq2mTz6WbN4kXc9pHs1dYf7gJe3aUi5oK'}\n"}))
+    assert fix(root) == []
+
+
+def test_recovered_file_is_never_edited(tmp_path):
+    root = tmp_path
+    write_tree(root, app({"package.json": "{}"}))
+    (root / "apps/a/.env").write_bytes(b"A=1\n" + "ENCRYPTION_SALT=7c1e9a4f2b8d6e3a\r\n".encode("utf-16-le"))
+    repo(root, {})
+    assert fix(root) == []
+
+
+# --------------------------------------------------------------------------- Compose
+
+
+COMPOSE_MAP = """services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: tekup
+      POSTGRES_PASSWORD: "Tq8vWz3kLp6sRn"
+      POSTGRES_DB: tekup_db
+"""
+
+COMPOSE_LIST = """services:
+  db:
+    image: postgres:16
+    environment:
+      - POSTGRES_USER=tekup
+      - POSTGRES_PASSWORD=Tq8vWz3kLp6sRn
+  api:
+    image: api
+    environment:
+      - DATABASE_URL=postgresql://tekup:Tq8vWz3kLp6sRn@db:5432/tekup_db
+"""
+
+
+def test_compose_map_environment(tmp_path):
+    root = repo(tmp_path, app({"docker-compose.yml": COMPOSE_MAP}))
+    fixed = fix(root)
+    assert [f.code for f in fixed] == ["CRD005"]
+    assert read(root, "apps/a/docker-compose.yml") == COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', '"${POSTGRES_PASSWORD}"')
+    assert read(root, "apps/a/.env") == "POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
+    assert ignored(root, "apps/a/.env")
+    assert codes(root) == []
+
+
+def test_compose_list_environment_and_dsn_share_one_name(tmp_path):
+    root = repo(tmp_path, app({"docker-compose.yml": COMPOSE_LIST}))
+    fix(root)
+    text = read(root, "apps/a/docker-compose.yml")
+    assert "- POSTGRES_PASSWORD=${POSTGRES_PASSWORD}" in text
+    assert "- DATABASE_URL=postgresql://tekup:${POSTGRES_PASSWORD}@db:5432/tekup_db" in text
+    assert read(root, "apps/a/.env") == "POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
+    assert codes(root) == []
+
+
+def test_compose_fallback_is_dropped_and_kept_in_dot_env(tmp_path):
+    compose = COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', "${PGPASS:-Tq8vWz3kLp6sRn}")
+    root = repo(tmp_path, app({"docker-compose.yml": compose}))
+    fix(root)
+    assert "POSTGRES_PASSWORD: ${PGPASS}\n" in read(root, "apps/a/docker-compose.yml")
+    assert read(root, "apps/a/.env") == "PGPASS=Tq8vWz3kLp6sRn\n"
+
+
+def test_compose_project_env_with_another_value_gets_a_service_name(tmp_path):
+    root = repo(tmp_path, {**app({"docker-compose.yml": COMPOSE_MAP, ".env": "POSTGRES_PASSWORD=other\n"}),
+                           ".gitignore": ".env\n"})
+    fix(root)
+    assert '"${DB_POSTGRES_PASSWORD}"' in read(root, "apps/a/docker-compose.yml")
+    assert read(root, "apps/a/.env") == "POSTGRES_PASSWORD=other\nDB_POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
+
+
+# --------------------------------------------------------------------------- move_out (strategy removals)
+
+
+def _setting(root: Path, path: str, key: str):
+    ws = engine.run(root, DEFAULT).workspace
+    parsed = ws.file(path)
+    return ws, parsed, next(s for s in parsed.settings if s.key == key)
+
+
+def test_move_out_of_a_tracked_file(tmp_path):
+    root = repo(tmp_path, app({".env": f"SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\nA=1\n"}))
+    ws, parsed, setting = _setting(root, "apps/a/.env", "SUPABASE_SERVICE_ROLE_KEY")
+    edits, note = relocate.move_out(ws, parsed, setting, None)
+    assert note == "SUPABASE_SERVICE_ROLE_KEY moved from apps/a/.env to apps/a/.env.local"
+    assert apply_edits(parsed.text, [e for e in edits if e.path == "apps/a/.env"]) == "A=1\n"
+    assert apply_edits("", [e for e in edits if e.path == "apps/a/.env.local"]) == f"SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n"
+
+
+def test_move_out_inactive_keeps_a_comment(tmp_path):
+    root = repo(tmp_path, app({".env": f"SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n"}))
+    ws, parsed, setting = _setting(root, "apps/a/.env", "SUPABASE_SERVICE_ROLE_KEY")
+    edits, note = relocate.move_out(ws, parsed, setting, "${SUPABASE_SERVICE_ROLE_KEY_DOCKER}", active=False)
+    assert "kept as a comment" in note
+    assert apply_edits(parsed.text, [e for e in edits if e.path == "apps/a/.env"]) == \
+        "SUPABASE_SERVICE_ROLE_KEY=${SUPABASE_SERVICE_ROLE_KEY_DOCKER}\n"
+    assert apply_edits("", [e for e in edits if e.path == "apps/a/.env.local"]) == f"# SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n"
+
+
+def test_move_out_of_an_untracked_file_comments_it_out(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"export KEY={SALT}\r\nA=1"}), ".gitignore": ".env\n"})
+    ws, parsed, setting = _setting(root, "apps/a/.env", "KEY")
+    assert not parsed.source.tracked
+    edits, note = relocate.move_out(ws, parsed, setting, "${NEW}")
+    assert apply_edits(parsed.text, edits) == f"# export KEY={SALT}\r\nexport KEY=${{NEW}}\r\nA=1"
+    assert "not tracked" in note and SALT not in note
+    ws, parsed, setting = _setting(root, "apps/a/.env", "A")
+    edits, _ = relocate.move_out(ws, parsed, setting, None)
+    assert apply_edits(parsed.text, edits) == f"export KEY={SALT}\r\n# A=1"
+
+
+def test_move_out_refusal_is_an_empty_edit_list_with_a_reason(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"KEY={SALT}\n", ".env.local": "KEY=other\n"}), ".gitignore": ".env.local\n"})
+    ws, parsed, setting = _setting(root, "apps/a/.env", "KEY")
+    edits, why = relocate.move_out(ws, parsed, setting, None)
+    assert edits == () and "already sets KEY" in why
+
+
+def test_quote_value():
+    assert relocate.quote_value("abc+/=") == "abc+/="
+    assert relocate.quote_value("a b#c") == "'a b#c'"
+    assert relocate.quote_value("a'b") is None
+    assert relocate.quote_value("a$b") is None
