@@ -168,15 +168,12 @@ def destinations(ws: Workspace, parsed: ParsedFile) -> List[str]:
 
 @dataclass
 class _Destination:
+    """A file a secret goes to: its text now ("" when missing), what it sets, what to append."""
+
     path: str
     text: str
-    exists: bool
     values: Dict[str, Optional[str]]
     lines: List[str] = field(default_factory=list)  # lines to append, in order
-
-    @property
-    def newline(self) -> str:
-        return newline_of(self.text)
 
 
 def _gitignore_edits(ws: Workspace, paths: Sequence[str]) -> List[Edit]:
@@ -219,7 +216,7 @@ def _destination(ws: Workspace, path: str, source: ParsedFile) -> _Destination:
     text = _read(ws, path)
     if text is not None and _committed(ws, path):
         raise Refused(f"{path} is committed, so a secret moved there would be committed too")
-    return _Destination(path, text or "", text is not None, _settings(path, text or "") if text else {})
+    return _Destination(path, text or "", _settings(path, text) if text else {})
 
 
 # --------------------------------------------------------------------------- a move
@@ -263,11 +260,8 @@ class Place:
 
 
 class Mover:
-    """The edits that move the secrets of one file out, shared by the places of one fix.
-
-    `names` are the variables earlier fixes of this file chose (per workspace, see
-    `_reserved`), so that two fixes of one round never append one name twice.
-    """
+    """The edits that move the secrets of one file out, shared by the places of one fix:
+    the source's own edits, the lines each destination gets, the templates' new names."""
 
     def __init__(self, ws: Workspace, parsed: ParsedFile) -> None:
         _editable(parsed)
@@ -281,7 +275,6 @@ class Mover:
         self.edits: List[Edit] = []
         self.templates: Dict[str, Tuple[str, List[str]]] = {}  # template -> (its text, lines to add)
         self.dests = [_destination(ws, p, parsed) for p in destinations(ws, parsed)]
-        self.notes: List[str] = []
 
     # -- names ---------------------------------------------------------------
 
@@ -305,8 +298,8 @@ class Mover:
         return values
 
     def free(self, name: str, value: str, taken: Set[str]) -> bool:
-        """Whether `name` can carry `value`: not reserved by another fix of this file, and no
-        destination or loaded file sets it to anything else."""
+        """Whether `name` can carry `value`: not taken by another fix for these destinations,
+        and no destination or loaded file sets it to anything else."""
         if name in taken:
             return False
         if any(name in d.values and d.values[name] != value for d in self.dests):
@@ -385,11 +378,9 @@ class Mover:
     def finish(self, title: str) -> Tuple[Tuple[Edit, ...], str]:
         """The edits (source, destinations, `.gitignore`) and the note of where values went."""
         edits = list(self.edits)
-        touched = []
         for dest in self.dests:
             if not dest.lines:
                 continue
-            touched.append(dest.path)
             newline = newline_of(dest.text, newline_of(self.text))
             end = len(dest.text)
             if dest.text and not dest.text.endswith(("\n", "\r")):
@@ -411,7 +402,7 @@ class _State:
     fix that chose it: two fixes of one round must never append one name with two values,
     and asking again for the same fix gives the same names), and git's answers."""
 
-    reserved: Dict[str, Dict[str, Tuple[int, ...]]] = field(default_factory=dict)
+    reserved: Dict[str, Dict[str, Tuple[object, ...]]] = field(default_factory=dict)  # dest -> name -> fix
     ignored: Dict[str, bool] = field(default_factory=dict)
     committed: Dict[str, bool] = field(default_factory=dict)
 
@@ -429,8 +420,18 @@ def _state(ws: Workspace) -> _State:
     return held[1]
 
 
-def _reserved(ws: Workspace, path: str) -> Dict[str, Tuple[int, ...]]:
-    return _state(ws).reserved.setdefault(path, {})
+def _taken(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...]) -> Set[str]:
+    """The names other fixes append to any of these destinations (two Compose files of one
+    folder share the project `.env`; a strategy removal and a credential fix share `.env.local`)."""
+    reserved = _state(ws).reserved
+    return {name for d in dests for name, by in reserved.get(d, {}).items() if by != owner}
+
+
+def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], names: Sequence[str]) -> None:
+    reserved = _state(ws).reserved
+    for dest in dests:
+        for name in names:
+            reserved.setdefault(dest, {}).setdefault(name, owner)
 
 
 def _ignored(ws: Workspace, path: str) -> bool:
@@ -488,9 +489,9 @@ def move_secret(
       its percent-encoding) under a derived name; a template gets `[YOUR-PASSWORD]`.
     """
     mover = Mover(ws, parsed)
-    owner = tuple(sorted(p.setting.key_span.start for p in places))
-    reserved = _reserved(ws, parsed.source.path)
-    taken = {name for name, by in reserved.items() if by != owner}
+    owner = (parsed.source.path,) + tuple(sorted(p.setting.key_span.start for p in places))
+    dest_paths = [d.path for d in mover.dests]
+    taken = _taken(ws, dest_paths, owner)
     names: Dict[str, str] = {}  # the text kept -> the name it is kept under
     wholes = [p for p in places if not p.password]
     for place in wholes + [p for p in places if p.password]:  # a password reuses a whole value's name
@@ -555,7 +556,7 @@ def move_secret(
             mover.keep(key, value, line)
             mover.delete_line(setting)
         names.setdefault(value, key)
-    reserved.update((name, owner) for name in names.values())
+    _reserve(ws, dest_paths, owner, list(names.values()))
     dests = ", ".join(d.path for d in mover.dests)
     kept = ", ".join(dict.fromkeys(names.values()))
     if mover.template:
@@ -635,6 +636,10 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
             edits.append(Edit(path, stop, stop, f"{indent}{prefix}{key}={replacement}{ending}"))
         return tuple(edits), f"{key} in {path} (not tracked) was commented out there, the value kept"
     mover = Mover(ws, parsed)
+    owner = (path, setting.key_span.start)
+    dest_paths = [d.path for d in mover.dests]
+    if key in _taken(ws, dest_paths, owner):
+        raise Refused(f"another fix moves {key} in this run; run fix again")
     value = setting.value
     if mover.compose:
         if "$" in value:
@@ -645,6 +650,8 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
             raise Refused(f"{key}'s value holds a reference")
         raw = parsed.text[setting.value_span.start:setting.value_span.end]
         line = f"{key}={raw}"
+    if mover.template:
+        active = False  # the copy's process keeps what it had; the value is kept aside
     if active and not _NAME.match(key):
         raise Refused(f"{key} is not a name every reader accepts")
     mover.keep(key, value, line, active=active)
@@ -652,6 +659,7 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
         mover.delete_line(setting)
     else:
         mover.replace_value(setting, replacement)
+    _reserve(ws, dest_paths, owner, [key])
     dests = ", ".join(d.path for d in mover.dests)
     how = "moved" if active else "kept as a comment"
     return mover.finish(f"{key} {how} from {path} to {dests}")
