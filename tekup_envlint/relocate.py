@@ -297,17 +297,17 @@ class Mover:
                     values.setdefault(ref.name, None)  # from the shell: never taken over
         return values
 
-    def free(self, name: str, value: str, taken: Set[str]) -> bool:
+    def free(self, name: str, value: str, taken: Dict[str, str]) -> bool:
         """Whether `name` can carry `value`: not taken by another fix for these destinations,
         and no destination or loaded file sets it to anything else."""
-        if name in taken:
+        if taken.get(name, value) != value:
             return False
         if any(name in d.values and d.values[name] != value for d in self.dests):
             return False
         others = self._others()
         return name not in others or others[name] == value
 
-    def pick(self, wanted: str, value: str, taken: Set[str]) -> str:
+    def pick(self, wanted: str, value: str, taken: Dict[str, str]) -> str:
         """`wanted`, or `wanted_2`, `wanted_3`, ...: the first name free for `value`."""
         for n in range(1, 100):
             name = wanted if n == 1 else f"{wanted}_{n}"
@@ -402,7 +402,8 @@ class _State:
     fix that chose it: two fixes of one round must never append one name with two values,
     and asking again for the same fix gives the same names), and git's answers."""
 
-    reserved: Dict[str, Dict[str, Tuple[object, ...]]] = field(default_factory=dict)  # dest -> name -> fix
+    # destination -> name -> (the fix that appends it, the value)
+    reserved: Dict[str, Dict[str, Tuple[Tuple[object, ...], str]]] = field(default_factory=dict)
     ignored: Dict[str, bool] = field(default_factory=dict)
     committed: Dict[str, bool] = field(default_factory=dict)
 
@@ -420,18 +421,21 @@ def _state(ws: Workspace) -> _State:
     return held[1]
 
 
-def _taken(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...]) -> Set[str]:
-    """The names other fixes append to any of these destinations (two Compose files of one
-    folder share the project `.env`; a strategy removal and a credential fix share `.env.local`)."""
+def _taken(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...]) -> Dict[str, str]:
+    """The names other fixes append to any of these destinations, with their values (two
+    Compose files of one folder share the project `.env`; a strategy removal and a
+    credential fix share `.env.local`). The same name with the same value is no clash: the
+    two appended lines are equal edits, which count once."""
     reserved = _state(ws).reserved
-    return {name for d in dests for name, by in reserved.get(d, {}).items() if by != owner}
+    return {name: value for d in dests for name, (by, value) in reserved.get(d, {}).items() if by != owner}
 
 
-def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], names: Sequence[str]) -> None:
+def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], names: Dict[str, str]) -> None:
+    """Record the names (-> values) a fix appends to its destinations."""
     reserved = _state(ws).reserved
     for dest in dests:
-        for name in names:
-            reserved.setdefault(dest, {}).setdefault(name, owner)
+        for name, value in names.items():
+            reserved.setdefault(dest, {}).setdefault(name, (owner, value))
 
 
 def _ignored(ws: Workspace, path: str) -> bool:
@@ -522,7 +526,8 @@ def move_secret(
                     raise Refused(f"{key}'s fallback is not a plain value")
                 name, secret = ref.name, ref.default
                 # the reference is already there: only a destination or another fix may clash
-                if name in taken or any(name in d.values and d.values[name] != secret for d in mover.dests):
+                if taken.get(name, secret) != secret or any(name in d.values and d.values[name] != secret
+                                                            for d in mover.dests):
                     raise Refused(f"{name} is set to another value where Compose reads it")
             else:
                 if "$" in value:
@@ -546,8 +551,8 @@ def move_secret(
             raise Refused(f"{key} is not a name every reader accepts")
         raw = parsed.text[setting.value_span.start:setting.value_span.end]
         line = f"{key}={raw}"
-        if key in taken:
-            raise Refused(f"another fix of this file moves {key}")
+        if taken.get(key, value) != value:
+            raise Refused(f"another fix moves another value under {key} in this run")
         if mover.template:
             # kept aside in the copy, as a comment: the copy's process keeps what it had
             mover.keep(key, value, line, active=False)
@@ -556,7 +561,7 @@ def move_secret(
             mover.keep(key, value, line)
             mover.delete_line(setting)
         names.setdefault(value, key)
-    _reserve(ws, dest_paths, owner, list(names.values()))
+    _reserve(ws, dest_paths, owner, {name: value for value, name in names.items()})
     dests = ", ".join(d.path for d in mover.dests)
     kept = ", ".join(dict.fromkeys(names.values()))
     if mover.template:
@@ -638,9 +643,9 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
     mover = Mover(ws, parsed)
     owner = (path, setting.key_span.start)
     dest_paths = [d.path for d in mover.dests]
-    if key in _taken(ws, dest_paths, owner):
-        raise Refused(f"another fix moves {key} in this run; run fix again")
     value = setting.value
+    if _taken(ws, dest_paths, owner).get(key, value if active else "\0# " + value) != (value if active else "\0# " + value):
+        raise Refused(f"another fix moves another value under {key} in this run")
     if mover.compose:
         if "$" in value:
             raise Refused(f"{key}'s value holds a '$'")
@@ -659,7 +664,9 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
         mover.delete_line(setting)
     else:
         mover.replace_value(setting, replacement)
-    _reserve(ws, dest_paths, owner, [key])
+    # a line kept as a comment conflicts with an active one of the same value: a strategy that
+    # takes the key out of the process and a fix that moves it must not both land in one pass
+    _reserve(ws, dest_paths, owner, {key: value if active else "\0# " + value})
     dests = ", ".join(d.path for d in mover.dests)
     how = "moved" if active else "kept as a comment"
     return mover.finish(f"{key} {how} from {path} to {dests}")

@@ -374,3 +374,23 @@ def test_demo_workspace_no_credential_finding_left_and_no_secret_dropped(tmp_pat
     assert [(s[:4], p) for s, p in gone if s not in ignored_text] == []
     assert all(f.fix.notes and all(s not in f.fix.notes[0] for s, _ in secrets) for f in fixed)
     assert fix(root) == []
+
+
+def test_two_compose_files_of_one_folder_share_the_project_env(tmp_path):
+    compose = COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', "${PGPASS:-Tq8vWz3kLp6sRn}")
+    root = repo(tmp_path, app({"docker-compose.yml": compose, "docker-compose.build.yml": compose}))
+    findings = [f for f in engine.run(root, DEFAULT).findings if f.code == "CRD005"]
+    assert len(findings) == 2 and all(f.fix is not None for f in findings)  # one value, no clash
+    fix(root)
+    assert read(root, "apps/a/.env") == "PGPASS=Tq8vWz3kLp6sRn\n"
+    assert codes(root) == []
+
+
+def test_two_compose_files_with_different_values_do_not_clash_in_one_pass(tmp_path):
+    one = COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', "${PGPASS:-Tq8vWz3kLp6sRn}")
+    two = COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', "${PGPASS:-Hn4bVc8xZq2wLp}")
+    root = repo(tmp_path, app({"docker-compose.yml": one, "docker-compose.prod.yml": two}))
+    findings = [f for f in engine.run(root, DEFAULT).findings if f.code == "CRD005"]
+    assert len(findings) == 2 and sum(f.fix is not None for f in findings) == 1
+    fix(root)
+    assert read(root, "apps/a/.env").count("PGPASS=") == 1  # the second value needs a person
