@@ -137,6 +137,13 @@ def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
         return [targets[0]]
     if name.role not in ("base", "mode") or parsed.source.kind != "dotenv":
         raise Refused(f"no convention loads a local file after {path}")
+    for load_set in ws.load_sets:
+        if load_set.kind != "compose-service":
+            continue
+        if load_set.interpolation == path:
+            raise Refused(f"{path} is what Compose interpolates {load_set.service} from; it reads no other file")
+        if path in load_set.files and path not in load_set.baked:
+            raise Refused(f"{load_set.service} reads {path} as an env_file, and no file after it")
     tests = {w for w, env in _mode_words(ws.config).items() if env == "test"}
     found: List[str] = []
     for load_set in ws.load_sets:
@@ -567,8 +574,25 @@ def move_secret(
     if mover.template:
         note = f"{what} in {parsed.source.path} replaced by a placeholder; the value is kept in {dests} ({kept})"
     else:
-        note = f"{what} moved from {parsed.source.path} to {dests} as {kept}"
+        note = f"{what} moved from {parsed.source.path} to {dests} as {kept}" + _prisma_caveat(ws, parsed, places)
     return mover.finish(note)
+
+
+def _prisma_caveat(ws: Workspace, parsed: ParsedFile, places: Sequence[Place]) -> str:
+    """The Prisma CLI loads only `.env` (and expands it), never `.env.local`: a connection
+    string a datasource reads now needs the local file loaded when prisma runs."""
+    if parsed.source.kind != "dotenv":
+        return ""
+    keys = {p.setting.key.strip() for p in places if p.password}
+    for other in ws.files:
+        if other.source.app != parsed.source.app:
+            continue
+        for ds in other.datasources:
+            for value in (ds.url, ds.direct_url):
+                if value is not None and value.env in keys:
+                    return (f"; {other.source.path} reads {value.env}, and the Prisma CLI loads only .env: "
+                            f"load the local file too when running prisma (e.g. dotenv-cli)")
+    return ""
 
 
 def _line(name: str, value: str) -> str:

@@ -394,3 +394,24 @@ def test_two_compose_files_with_different_values_do_not_clash_in_one_pass(tmp_pa
     assert len(findings) == 2 and sum(f.fix is not None for f in findings) == 1
     fix(root)
     assert read(root, "apps/a/.env").count("PGPASS=") == 1  # the second value needs a person
+
+
+def test_compose_interpolation_file_and_env_file_are_left_alone(tmp_path):
+    compose = "services:\n  db:\n    image: postgres:16\n    env_file: [db.env]\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n"
+    root = repo(tmp_path, app({"docker-compose.yml": compose, ".env": f"POSTGRES_PASSWORD={PW}\nSESSION_SECRET={SALT}\n"}))
+    assert [f for f in engine.run(root, DEFAULT).findings if f.fix is not None] == []
+
+
+def test_prisma_reader_is_named_in_the_note(tmp_path):
+    schema = 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n'
+    root = repo(tmp_path, app({".env": f"DATABASE_URL={REMOTE_DSN}\n", "prisma/schema.prisma": schema}))
+    fixed = fix(root)
+    assert "Prisma CLI loads only .env" in fixed[0].fix.notes[0]
+
+
+def test_env_file_of_a_service_is_left_alone(tmp_path):
+    compose = "services:\n  api:\n    image: api\n    env_file: [.env.production]\n"
+    root = repo(tmp_path, {**app({"compose/docker-compose.yml": compose.replace(".env.production", "../.env.production"),
+                                  ".env.production": f"SESSION_SECRET={SALT}\n"})})
+    found = [f for f in engine.run(root, DEFAULT).findings if f.code in CRD]
+    assert found and all(f.fix is None for f in found)
