@@ -415,3 +415,32 @@ def test_env_file_of_a_service_is_left_alone(tmp_path):
                                   ".env.production": f"SESSION_SECRET={SALT}\n"})})
     found = [f for f in engine.run(root, DEFAULT).findings if f.code in CRD]
     assert found and all(f.fix is None for f in found)
+
+
+def test_multi_line_private_key_moves_whole(tmp_path):
+    body = "MIIEpAIBAAKCAQEA7Vq3Lm9Xc2Rt8Yp1Wk5Nz4Hb6Gd0Fs3Jq7Ue2Ia9Ov5Pl1Mn8Kj4Hg6Fd0Sa2Qw"
+    key = "-----BEGIN " + "RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----"
+    root = repo(tmp_path, app({".env.production": f'A=1\nJWT_PRIVATE_KEY="{key}"\nB=2\n'}))
+    fixed = fix(root)
+    assert [f.code for f in fixed] == ["CRD004"]
+    assert read(root, "apps/a/.env.production") == "A=1\nB=2\n"
+    assert read(root, "apps/a/.env.production.local") == f'JWT_PRIVATE_KEY="{key}"\n'
+
+
+def test_root_env_file(tmp_path):
+    root = repo(tmp_path, {"package.json": "{}", ".env": f"DATABASE_URL={REMOTE_DSN}\n"})
+    fix(root)
+    assert read(root, ".env.local") == f"DATABASE_PASSWORD={PW}\n"
+    assert read(root, ".gitignore") == "/.env.local\n"
+    assert codes(root) == []
+
+
+def test_template_dsn_gets_the_password_placeholder(tmp_path):
+    root = repo(tmp_path, {**app({".env.example": f"DATABASE_URL={REMOTE_DSN}\n", ".env": "A=1\n"}),
+                           ".gitignore": ".env\n"})
+    fixed = fix(root)
+    assert [f.code for f in fixed] == ["CRD001"]
+    assert read(root, "apps/a/.env.example") == (
+        f"DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:[YOUR-PASSWORD]@{POOLER}:6543/postgres\n")
+    assert read(root, "apps/a/.env") == f"A=1\n# DATABASE_PASSWORD={PW}\n"
+    assert codes(root) == []
