@@ -70,10 +70,17 @@ def workspace(draw) -> Tuple[Dict[str, str], List[Tuple[str, str]]]:
         local = "".join(f"{key}=mine{i}\n" for i, key in enumerate(clash) if draw(st.booleans()))
         local += "DATABASE_PASSWORD=mine\n" if draw(st.booleans()) else ""
         files[f"apps/a/{name}.local"] = local
-        files[".gitignore"] = "*.local\n"
+        files[".gitignore"] = draw(st.sampled_from(["*.local\n", "node_modules\n*.local", "*.local\r\n"]))
+    elif draw(st.booleans()):
+        files[".gitignore"] = draw(st.sampled_from(["node_modules", "node_modules\r\n", "dist\n"]))
+    if name == ".env" and draw(st.booleans()):
+        files["apps/a/.env.test"] = "NODE_ENV=test\n"  # test mode skips .env.local
     if draw(st.booleans()):
         password = draw(_password)
-        if draw(st.booleans()):
+        form = draw(st.sampled_from(["map", "list", "fallback"]))
+        if form == "fallback":
+            env = f"      POSTGRES_PASSWORD: ${{PGPASS:-{password}}}\n      POSTGRES_DB: app\n"
+        elif form == "map":
             env = f"      POSTGRES_PASSWORD: {password}\n      POSTGRES_DB: app\n"
         else:
             env = f"      - POSTGRES_PASSWORD={password}\n      - POSTGRES_DB=app\n"
@@ -126,6 +133,14 @@ def test_no_secret_is_dropped(case):
             source = SourceFile(path=path, kind="dotenv", app="apps/a", env="default", tracked=True)
             assert len(our_dotenv.parse(source, new).problems) <= len(our_dotenv.parse(source, old).problems)
             assert [k for k in our_dotenv_keys(path, new)] == [k for k in our_dotenv_keys(path, old) if k in new_keys]
+        if "apps/a/docker-compose.yml" in files:
+            import yaml
+
+            old_doc = yaml.safe_load(files["apps/a/docker-compose.yml"])
+            new_doc = yaml.safe_load(read(root, "apps/a/docker-compose.yml"))
+            env_keys = lambda doc: sorted(e.split("=")[0] if isinstance(e, str) else e  # noqa: E731
+                                          for e in doc["services"]["db"]["environment"])
+            assert env_keys(new_doc) == env_keys(old_doc)  # the Compose file still loads, same keys
         remaining = {(f.code, f.path, f.key) for f in engine.run(root, DEFAULT).findings}
         for finding in fixed:
             assert (finding.code, finding.path, finding.key) not in remaining
