@@ -444,3 +444,18 @@ def test_template_dsn_gets_the_password_placeholder(tmp_path):
         f"DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:[YOUR-PASSWORD]@{POOLER}:6543/postgres\n")
     assert read(root, "apps/a/.env") == f"A=1\n# DATABASE_PASSWORD={PW}\n"
     assert codes(root) == []
+
+
+def test_catalogue_says_fixable_and_unsafe_for_every_rule_with_a_fix(tmp_path):
+    from tekup_envlint.catalogue import catalogue
+
+    rules = {r.code: r for r in (catalogue().values() if isinstance(catalogue(), dict) else catalogue())}
+    dotenv = (f"DATABASE_URL={REMOTE_DSN}\nENCRYPTION_SALT={SALT}\nSUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n"
+              f"GITHUB_TOKEN={'ghp' + '_R8vLq2mTz6WbN4kXc9pHs1dYf7gJe3aUi5oK'}\n")
+    root = repo(tmp_path, {**app({".env": dotenv}), **app({"docker-compose.yml": COMPOSE_MAP}, name="apps/b")})
+    fixed = {f.code: f.fix for f in engine.run(root, DEFAULT).findings if f.fix is not None}
+    assert set(fixed) == {"CRD001", "CRD002", "CRD004", "CRD005", "CRD008"}
+    for code, found in fixed.items():
+        assert rules[code].fixable and rules[code].extra.get("fix_applicability") == found.applicability == "unsafe"
+    for code in ("CRD003", "CRD006", "CRD007"):
+        assert not rules[code].fixable
