@@ -324,11 +324,9 @@ class Mover:
 
     # -- appending -------------------------------------------------------------
 
-    def keep(self, name: str, value: str, line: str, active: bool = True) -> List[str]:
-        """Make every destination hold `name=value` (as `line`, or commented out); the paths
-        that had to change. Raises Refused when one already sets `name` to another value and
-        the line is active."""
-        changed = []
+    def keep(self, name: str, value: str, line: str, active: bool = True) -> None:
+        """Make every destination hold `name=value` (as `line`, or commented out). Raises
+        Refused when one already sets `name` to another value and the line is active."""
         for dest in self.dests:
             if dest.values.get(name, None) == value and name in dest.values:
                 continue  # already there, the same value
@@ -339,8 +337,6 @@ class Mover:
                 continue  # kept aside by an earlier round
             if text not in dest.lines:
                 dest.lines.append(text)
-                changed.append(dest.path)
-        return changed
 
     # -- the places ------------------------------------------------------------
 
@@ -377,10 +373,6 @@ class Mover:
         if before not in ("", "export", "-", "- '", '- "') and not (self.compose and before in ("'", '"')):
             raise Refused(f"{setting.key} shares its line with other text")
         self.edits.append(Edit(self.source.path, begin, stop, ""))
-
-    def comment_line(self, setting: Setting) -> None:
-        begin, _ = _line_bounds(self.text, setting.key_span.start, setting.key_span.start)
-        self.edits.append(Edit(self.source.path, begin, begin, "# "))
 
     def finish(self, title: str) -> Tuple[Tuple[Edit, ...], str]:
         """The edits (source, destinations, `.gitignore`) and the note of where values went."""
@@ -542,8 +534,9 @@ def move_secret(
                 secret = value
                 wanted = key if _NAME.match(key) else "SECRET"
                 service = re.sub(r"[^A-Za-z0-9]+", "_", setting.service).upper().strip("_")
+                fallback = f"{service}_{wanted}" if _NAME.match(f"{service}_{wanted}") else wanted
                 name = names.get(secret) or (wanted if mover.free(wanted, secret, taken) else
-                                             mover.pick(f"{service}_{wanted}" if service else wanted, secret, taken))
+                                             mover.pick(fallback, secret, taken))
             if names.get(secret) != name:
                 mover.keep(name, secret, _line(name, secret))
                 names[secret] = name
