@@ -162,12 +162,17 @@ def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
     return list(dict.fromkeys(found))
 
 
-def destinations(ws: Workspace, parsed: ParsedFile) -> List[str]:
-    """Where a secret of `parsed` goes (see the module docstring); raises Refused."""
+def destinations(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[str]:
+    """Where a secret of `parsed` goes (see the module docstring); raises Refused. A value
+    kept only as a comment (`active=False`) need not be where Compose reads: beside a
+    committed project `.env` it goes to `.env.local`."""
     source = parsed.source
     if source.kind == "compose":
         folder = posixpath.dirname(source.path)
-        return [posixpath.join(folder, ".env") if folder else ".env"]
+        project = posixpath.join(folder, ".env") if folder else ".env"
+        if not active and _read(ws, project) is not None and _committed(ws, project):
+            return [project + ".local"]
+        return [project]
     if source.kind != "dotenv":
         raise Refused(f"{source.path}: a Prisma schema reads a secret only through env(\"...\")")
     return _local_of(ws, parsed)
@@ -270,7 +275,7 @@ class Mover:
     """The edits that move the secrets of one file out, shared by the places of one fix:
     the source's own edits, the lines each destination gets, the templates' new names."""
 
-    def __init__(self, ws: Workspace, parsed: ParsedFile) -> None:
+    def __init__(self, ws: Workspace, parsed: ParsedFile, active: bool = True) -> None:
         _editable(parsed)
         self.ws = ws
         self.parsed = parsed
@@ -281,7 +286,7 @@ class Mover:
             if not self.compose else False
         self.edits: List[Edit] = []
         self.templates: Dict[str, Tuple[str, List[str]]] = {}  # template -> (its text, lines to add)
-        self.dests = [_destination(ws, p, parsed) for p in destinations(ws, parsed)]
+        self.dests = [_destination(ws, p, parsed) for p in destinations(ws, parsed, active)]
 
     # -- names ---------------------------------------------------------------
 
@@ -657,7 +662,7 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
                 ending = ""
             edits.append(Edit(path, stop, stop, f"{indent}{prefix}{key}={replacement}{ending}"))
         return tuple(edits), f"{key} in {path} (not tracked) was commented out there, the value kept"
-    mover = Mover(ws, parsed)
+    mover = Mover(ws, parsed, active)
     owner = (path, setting.key_span.start)
     dest_paths = [d.path for d in mover.dests]
     value = setting.value

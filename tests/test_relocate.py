@@ -459,3 +459,14 @@ def test_catalogue_says_fixable_and_unsafe_for_every_rule_with_a_fix(tmp_path):
         assert rules[code].fixable and rules[code].extra.get("fix_applicability") == found.applicability == "unsafe"
     for code in ("CRD003", "CRD006", "CRD007"):
         assert not rules[code].fixable
+
+
+def test_move_out_of_compose_beside_a_committed_env_keeps_a_comment_in_env_local(tmp_path):
+    root = repo(tmp_path, app({"docker-compose.yml": COMPOSE_MAP, ".env": "A=1\n"}))
+    ws, parsed, setting = _setting(root, "apps/a/docker-compose.yml", "POSTGRES_PASSWORD")
+    assert relocate.move_out(ws, parsed, setting, "${POSTGRES_PASSWORD}")[0] == ()  # .env is committed
+    edits, note = relocate.move_out(ws, parsed, setting, "${POSTGRES_PASSWORD}", active=False)
+    assert "apps/a/.env.local" in note
+    assert apply_edits("", [e for e in edits if e.path == "apps/a/.env.local"]) == "# POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
+    assert apply_edits(parsed.text, [e for e in edits if e.path == parsed.source.path]) == \
+        COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', '"${POSTGRES_PASSWORD}"')
