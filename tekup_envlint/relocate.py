@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from tekup_envlint import dsn as _dsn
-from tekup_envlint.loadsets import dotenv_name, _mode_words
+from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
 from tekup_envlint.models import Edit, ParsedFile, Setting, SourceFile
 from tekup_envlint.workspace import Workspace
 
@@ -128,7 +128,7 @@ def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
     folder, base = posixpath.split(path)
     name = dotenv_name(base, ws.config)
     if name.role == "template":
-        targets = [ls.template_of for ls in ws.load_sets if ls.kind == "template" and ls.files == (path,)]
+        targets = [ls.template_of for ls in _sets_of(ws, path) if ls.kind == "template" and ls.files == (path,)]
         if not targets or targets[0] is None:
             raise Refused(f"{path} is a template copied to no known file")
         if _read(ws, targets[0]) is None:
@@ -137,7 +137,7 @@ def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
         return [targets[0]]
     if name.role not in ("base", "mode") or parsed.source.kind != "dotenv":
         raise Refused(f"no convention loads a local file after {path}")
-    for load_set in ws.load_sets:
+    for load_set in ws.load_sets:  # the interpolation file need not be among a set's files
         if load_set.kind != "compose-service":
             continue
         if load_set.interpolation == path:
@@ -146,8 +146,8 @@ def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
             raise Refused(f"{load_set.service} reads {path} as an env_file, and no file after it")
     tests = {w for w, env in _mode_words(ws.config).items() if env == "test"}
     found: List[str] = []
-    for load_set in ws.load_sets:
-        if load_set.kind != "dotenv" or path not in load_set.files:
+    for load_set in _sets_of(ws, path):
+        if load_set.kind != "dotenv":
             continue
         if name.role == "base" and load_set.mode in tests:
             mode_file = next((f for f in load_set.files if dotenv_name(posixpath.basename(f), ws.config).role == "mode"),
@@ -296,9 +296,8 @@ class Mover:
         from them (a `.env.production` that sets it would win)."""
         values: Dict[str, Optional[str]] = {}
         paths: Set[str] = {self.source.path}
-        for load_set in self.ws.load_sets:
-            if self.source.path in load_set.files:
-                paths.update(load_set.files)
+        for load_set in _sets_of(self.ws, self.source.path):
+            paths.update(load_set.files)
         for path in sorted(paths):
             parsed = self.ws.file(path)
             if parsed is not None and parsed.source.kind == "dotenv":
@@ -349,9 +348,8 @@ class Mover:
         """A new variable the destinations now set: the templates copied into the source's
         load sets list it with a placeholder (DRF001: a fresh checkout must know it is needed)."""
         paths: Set[str] = {self.source.path} | {d.path for d in self.dests}
-        for load_set in self.ws.load_sets:
-            if self.source.path in load_set.files:
-                paths.update(load_set.files)
+        for load_set in _sets_of(self.ws, self.source.path):
+            paths.update(load_set.files)
         for path in sorted(paths):
             for template in self.ws.template_for(path):
                 parsed = self.ws.file(template.files[0])
@@ -410,6 +408,7 @@ class _State:
     reserved: Dict[str, Dict[str, Tuple[Tuple[object, ...], str]]] = field(default_factory=dict)
     ignored: Dict[str, bool] = field(default_factory=dict)
     committed: Dict[str, bool] = field(default_factory=dict)
+    sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
 
 
 # the last workspace's state, weakly held like credentials' concerns
@@ -423,6 +422,17 @@ def _state(ws: Workspace) -> _State:
         held = (weakref.ref(ws), _State())
         _STATE[id(ws)] = held
     return held[1]
+
+
+def _sets_of(ws: Workspace, path: str) -> List[LoadSet]:
+    """The load sets that read a file, from an index built once per workspace."""
+    state = _state(ws)
+    if state.sets_by_file is None:
+        state.sets_by_file = {}
+        for load_set in ws.load_sets:
+            for member in load_set.files:
+                state.sets_by_file.setdefault(member, []).append(load_set)
+    return state.sets_by_file.get(path, [])
 
 
 def _taken(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...]) -> Dict[str, str]:
