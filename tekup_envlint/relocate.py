@@ -91,16 +91,12 @@ def _read(ws: Workspace, path: str) -> Optional[str]:
         return parsed.text
     if path in ws.overlay:
         return ws.overlay[path]
-    full = ws.root / path
-    if not full.exists() and not full.is_symlink():
-        return None
-    from tekup_envlint.parsers import read
+    from tekup_envlint.parsers import read_text
 
-    found = read(ws.root, SourceFile(path=path, kind="dotenv", app=".", env="default", tracked=False),
-                 ws.config.max_file_size)
-    if any(p.code in ("SYN003", "SYN006") for p in found.problems):
-        raise Refused(f"{path} cannot be read exactly")
-    return found.text
+    try:
+        return read_text(ws.root, path, ws.config.max_file_size)
+    except (OSError, ValueError) as why:
+        raise Refused(f"{path} cannot be read exactly ({why})") from None
 
 
 def _editable(parsed: ParsedFile) -> None:
@@ -510,7 +506,8 @@ def move_secret(
     owner = (parsed.source.path,) + tuple(sorted(p.setting.key_span.start for p in places))
     dest_paths = [d.path for d in mover.dests]
     taken = _taken(ws, dest_paths, owner)
-    names: Dict[str, str] = {}  # the text kept -> the name it is kept under
+    names: Dict[str, str] = {}  # the text kept -> the name a reference to it uses
+    moved: Dict[str, str] = {}  # every name kept -> its value (for the note and the reservations)
     wholes = [p for p in places if not p.password]
     for place in wholes + [p for p in places if p.password]:  # a password reuses a whole value's name
         setting = place.setting
@@ -576,9 +573,11 @@ def move_secret(
             mover.keep(key, value, line)
             mover.delete_line(setting)
         names.setdefault(value, key)
-    _reserve(ws, dest_paths, owner, {name: value for value, name in names.items()})
+        moved[key] = value
+    moved.update({name: value for value, name in names.items() if name not in moved})
+    _reserve(ws, dest_paths, owner, moved)
     dests = ", ".join(d.path for d in mover.dests)
-    kept = ", ".join(dict.fromkeys(names.values()))
+    kept = ", ".join(moved)
     if mover.template:
         note = f"{what} in {parsed.source.path} replaced by a placeholder; the value is kept in {dests} ({kept})"
     else:

@@ -470,3 +470,11 @@ def test_move_out_of_compose_beside_a_committed_env_keeps_a_comment_in_env_local
     assert apply_edits("", [e for e in edits if e.path == "apps/a/.env.local"]) == "# POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
     assert apply_edits(parsed.text, [e for e in edits if e.path == parsed.source.path]) == \
         COMPOSE_MAP.replace('"Tq8vWz3kLp6sRn"', '"${POSTGRES_PASSWORD}"')
+
+
+def test_one_value_under_several_keys_moves_together_and_the_note_names_each(tmp_path):
+    root = repo(tmp_path, app({".env": f"A_PASSWORD={PW}\nB=1\nC_SECRET={PW}\n"}))
+    fixed = fix(root)
+    assert len(fixed) == 1 and "as A_PASSWORD, C_SECRET" in fixed[0].fix.notes[0]
+    assert read(root, "apps/a/.env") == "B=1\n"
+    assert read(root, "apps/a/.env.local") == f"A_PASSWORD={PW}\nC_SECRET={PW}\n"
