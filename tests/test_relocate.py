@@ -478,3 +478,27 @@ def test_one_value_under_several_keys_moves_together_and_the_note_names_each(tmp
     assert len(fixed) == 1 and "as A_PASSWORD, C_SECRET" in fixed[0].fix.notes[0]
     assert read(root, "apps/a/.env") == "B=1\n"
     assert read(root, "apps/a/.env.local") == f"A_PASSWORD={PW}\nC_SECRET={PW}\n"
+
+
+def test_demo_with_the_fix_loop_diff_equals_the_real_run(tmp_path):
+    """`fix --unsafe-fixes` on the demo through the fix loop: `--diff` (in memory, the
+    overlay) computes exactly what the real run writes, and the credential findings it
+    claimed are gone afterwards."""
+    from conftest import EXAMPLE
+    import shutil
+
+    from tekup_envlint.config_file import load as load_config
+    from tekup_envlint.fix import run_fix
+
+    root = tmp_path / "demo"
+    shutil.copytree(EXAMPLE, root)
+    repo(root, {})
+    config = load_config(root)
+    preview = run_fix(root, config, unsafe=True, write=False)
+    done = run_fix(root, config, unsafe=True, write=True)
+    assert {p: new for p, (_, new) in preview.changes.items()} == {p: read(root, p) for p in preview.changes}
+    claimed = {(f.code, f.path, f.key) for f, _ in done.applied if f.code in CRD}
+    assert len(claimed) == 6
+    assert not claimed & {(f.code, f.path, f.key) for f in engine.run(root, config).findings}
+    assert read(root, ".gitignore").count("\n") == 4  # one line per destination, once
+    assert run_fix(root, config, unsafe=True, write=False, allow_dirty=True).changes == {}
