@@ -26,7 +26,7 @@ import posixpath
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
@@ -91,12 +91,18 @@ def _read(ws: Workspace, path: str) -> Optional[str]:
         return parsed.text
     if path in ws.overlay:
         return ws.overlay[path]
-    from tekup_envlint.parsers import read_text
+    texts = _state(ws).texts
+    if path not in texts:
+        from tekup_envlint.parsers import read_text
 
-    try:
-        return read_text(ws.root, path, ws.config.max_file_size)
-    except (OSError, ValueError) as why:
-        raise Refused(f"{path} cannot be read exactly ({why})") from None
+        try:
+            texts[path] = read_text(ws.root, path, ws.config.max_file_size)
+        except (OSError, ValueError) as why:
+            texts[path] = why
+    found = texts[path]
+    if isinstance(found, Exception):
+        raise Refused(f"{path} cannot be read exactly ({found})")
+    return found
 
 
 def _editable(parsed: ParsedFile) -> None:
@@ -398,13 +404,14 @@ class Mover:
 class _State:
     """What the fixes of one workspace share: the names each fix of a file chose (with the
     fix that chose it: two fixes of one round must never append one name with two values,
-    and asking again for the same fix gives the same names), and git's answers."""
+    and asking again for the same fix gives the same names), git's answers, the files read."""
 
     # destination -> name -> (the fix that appends it, the value)
     reserved: Dict[str, Dict[str, Tuple[Tuple[object, ...], str]]] = field(default_factory=dict)
     ignored: Dict[str, bool] = field(default_factory=dict)
     committed: Dict[str, bool] = field(default_factory=dict)
     sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
+    texts: Dict[str, Union[str, None, Exception]] = field(default_factory=dict)  # files read from disk, or why not
 
 
 # the last workspace's state, weakly held like credentials' concerns
