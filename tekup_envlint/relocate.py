@@ -586,7 +586,7 @@ def move_secret(
     dests = ", ".join(d.path for d in mover.dests)
     kept = ", ".join(moved)
     if mover.template:
-        note = f"{what} in {parsed.source.path} replaced by a placeholder; the value is kept in {dests} ({kept})"
+        note = f"{what} in {parsed.source.path} replaced by a placeholder; the value is kept as a comment in {dests} ({kept})"
     else:
         note = f"{what} moved from {parsed.source.path} to {dests} as {kept}" + _prisma_caveat(ws, parsed, places)
     return mover.finish(note)
