@@ -518,3 +518,29 @@ def test_the_bad_example_of_each_credential_rule_is_fixed_or_says_why_not(tmp_pa
     assert offered
     fix(root, (code,))
     assert [f for f in engine.run(root, DEFAULT).findings if f.code == code] == []
+
+
+def test_gitignore_and_destination_are_read_from_the_fix_loops_overlay(tmp_path):
+    """`fix --diff` converges in memory: a later pass sees the `.gitignore` line and the local
+    file an earlier pass wrote (only in the overlay), and adds neither again."""
+    root = repo(tmp_path, app({".env": f"DATABASE_URL={REMOTE_DSN}\nENCRYPTION_SALT={SALT}\n"}))
+    texts = {".gitignore": "/apps/a/.env.local\n", "apps/a/.env.local": f"DATABASE_PASSWORD={PW}\n"}
+    overlay = engine.Overlay(texts=texts, created={".gitignore": False, "apps/a/.env.local": True})
+    findings = [f for f in engine.run(root, DEFAULT, overlay=overlay).findings if f.fix is not None]
+    by_code = {f.code: f.fix for f in findings}
+    assert not [e for f in findings for e in f.fix.edits if e.path == ".gitignore"]
+    local = [e for e in by_code["CRD001"].edits if e.path == "apps/a/.env.local"]
+    assert local == []  # the same name and value are there already: only the reference is written
+    salt = [e for e in by_code["CRD008"].edits if e.path == "apps/a/.env.local"]
+    assert [(e.start, e.replacement) for e in salt] == [(len(texts["apps/a/.env.local"]), f"ENCRYPTION_SALT={SALT}\n")]
+
+
+def test_move_out_of_a_compose_list_entry(tmp_path):
+    root = repo(tmp_path, {**app({"docker-compose.yml": COMPOSE_LIST}), ".gitignore": ".env\n"})
+    ws, parsed, setting = _setting(root, "apps/a/docker-compose.yml", "POSTGRES_PASSWORD")
+    edits, note = relocate.move_out(ws, parsed, setting, None)
+    assert note == "POSTGRES_PASSWORD moved from apps/a/docker-compose.yml to apps/a/.env"
+    assert apply_edits(parsed.text, [e for e in edits if e.path == parsed.source.path]) == \
+        COMPOSE_LIST.replace("      - POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n", "")
+    assert apply_edits("", [e for e in edits if e.path == "apps/a/.env"]) == "POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
+    assert not [e for e in edits if e.path.endswith(".gitignore")]  # git already ignores it
