@@ -588,8 +588,20 @@ def move_secret(
     if mover.template:
         note = f"{what} in {parsed.source.path} replaced by a placeholder; the value is kept as a comment in {dests} ({kept})"
     else:
-        note = f"{what} moved from {parsed.source.path} to {dests} as {kept}" + _prisma_caveat(ws, parsed, places)
+        note = (f"{what} moved from {parsed.source.path} to {dests} as {kept}"
+                + _prisma_caveat(ws, parsed, places) + _baked_caveat(ws, parsed))
     return mover.finish(note)
+
+
+def _baked_caveat(ws: Workspace, parsed: ParsedFile) -> str:
+    """A file a Compose build bakes into an image: the local file reaches the container only
+    when `.dockerignore` lets it in, which a person checks."""
+    services = sorted({ls.service for ls in _sets_of(ws, parsed.source.path)
+                       if ls.kind == "compose-service" and ls.service and parsed.source.path in ls.baked})
+    if not services:
+        return ""
+    return (f"; {parsed.source.path} is baked into the image of {', '.join(services)}: check that "
+            f".dockerignore lets the local file in, or give the container the value another way")
 
 
 def _prisma_caveat(ws: Workspace, parsed: ParsedFile, places: Sequence[Place]) -> str:

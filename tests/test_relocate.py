@@ -544,3 +544,11 @@ def test_move_out_of_a_compose_list_entry(tmp_path):
         COMPOSE_LIST.replace("      - POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n", "")
     assert apply_edits("", [e for e in edits if e.path == "apps/a/.env"]) == "POSTGRES_PASSWORD=Tq8vWz3kLp6sRn\n"
     assert not [e for e in edits if e.path.endswith(".gitignore")]  # git already ignores it
+
+
+def test_a_baked_env_file_names_the_image_in_the_note(tmp_path):
+    compose = "services:\n  web:\n    build: .\n    environment:\n      PORT: 3000\n"
+    root = repo(tmp_path, app({".env": f"ENCRYPTION_SALT={SALT}\n", "compose/docker-compose.yml":
+                               compose.replace("build: .", "build: ..")}))
+    fixed = fix(root)
+    assert "baked into the image of apps/a/compose/docker-compose.yml#web" in fixed[0].fix.notes[0]
