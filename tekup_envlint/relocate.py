@@ -330,9 +330,10 @@ class Mover:
 
     # -- appending -------------------------------------------------------------
 
-    def keep(self, name: str, value: str, line: str, active: bool = True) -> None:
-        """Make every destination hold `name=value` (as `line`, or commented out). Raises
-        Refused when one already sets `name` to another value and the line is active."""
+    def keep(self, name: str, value: str, line: str, active: bool = True, header: Optional[str] = None) -> None:
+        """Make every destination hold `name=value` (as `line`, or commented out, after a
+        `# header` comment line when given). Raises Refused when one already sets `name` to
+        another value and the line is active."""
         for dest in self.dests:
             if dest.values.get(name, None) == value and name in dest.values:
                 continue  # already there, the same value
@@ -342,6 +343,8 @@ class Mover:
             if not active and text in (l.strip() for l in dest.text.splitlines()):
                 continue  # kept aside by an earlier round
             if text not in dest.lines:
+                if header is not None:
+                    dest.lines.append("# " + header.replace("\n", " ").replace("\r", " "))
                 dest.lines.append(text)
 
     # -- the places ------------------------------------------------------------
@@ -641,6 +644,7 @@ def _write_reference(mover: Mover, setting: Setting, start: int, end: int, new: 
 
 def move_out(
     ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: Optional[str], *, active: bool = True,
+    header: Optional[str] = None,
 ) -> Tuple[Tuple[Edit, ...], str]:
     """Take `setting`'s value out of `parsed` without losing it (the contract of issue 10).
 
@@ -654,16 +658,18 @@ def move_out(
     * `parsed` not tracked (gitignored: git cannot bring the value back): the line is
       commented out in place, and the replacement, if any, is written on a new line below.
 
-    Returns (edits, note); when the value cannot be kept safely, () and the reason.
+    `header` (never a value) is written as a comment line above the kept line in the
+    destination ("fix --strategy docker took out KEY ..."). Returns (edits, note); when the
+    value cannot be kept safely, () and the reason.
     """
     try:
-        return _move_out(ws, parsed, setting, replacement, active)
+        return _move_out(ws, parsed, setting, replacement, active, header)
     except Refused as why:
         return (), str(why)
 
 
 def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: Optional[str],
-              active: bool) -> Tuple[Tuple[Edit, ...], str]:
+              active: bool, header: Optional[str]) -> Tuple[Tuple[Edit, ...], str]:
     key = setting.key.strip()
     path = parsed.source.path
     if setting.value is None or setting.value_span is None:
@@ -709,7 +715,7 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
         active = False  # the copy's process keeps what it had; the value is kept aside
     if active and not _NAME.match(key):
         raise Refused(f"{key} is not a name every reader accepts")
-    mover.keep(key, value, line, active=active)
+    mover.keep(key, value, line, active=active, header=header)
     if replacement is None:
         mover.delete_line(setting)
     else:

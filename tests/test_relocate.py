@@ -304,11 +304,13 @@ def test_move_out_of_a_tracked_file(tmp_path):
 def test_move_out_inactive_keeps_a_comment(tmp_path):
     root = repo(tmp_path, app({".env": f"SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n"}))
     ws, parsed, setting = _setting(root, "apps/a/.env", "SUPABASE_SERVICE_ROLE_KEY")
-    edits, note = relocate.move_out(ws, parsed, setting, "${SUPABASE_SERVICE_ROLE_KEY_DOCKER}", active=False)
+    edits, note = relocate.move_out(ws, parsed, setting, "${SUPABASE_SERVICE_ROLE_KEY_DOCKER}", active=False,
+                                    header="fix --strategy docker took out SUPABASE_SERVICE_ROLE_KEY")
     assert "kept as a comment" in note
     assert apply_edits(parsed.text, [e for e in edits if e.path == "apps/a/.env"]) == \
         "SUPABASE_SERVICE_ROLE_KEY=${SUPABASE_SERVICE_ROLE_KEY_DOCKER}\n"
-    assert apply_edits("", [e for e in edits if e.path == "apps/a/.env.local"]) == f"# SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n"
+    assert apply_edits("", [e for e in edits if e.path == "apps/a/.env.local"]) == (
+        f"# fix --strategy docker took out SUPABASE_SERVICE_ROLE_KEY\n# SUPABASE_SERVICE_ROLE_KEY={SERVICE_JWT}\n")
 
 
 def test_move_out_of_an_untracked_file_comments_it_out(tmp_path):
