@@ -211,8 +211,8 @@ def _gitignore_edits(ws: Workspace, paths: Sequence[str]) -> List[Edit]:
         home = posixpath.dirname(chosen)
         line = "/" + _gitignore_escape(path[len(home) + 1:] if home else path)
         current = text or ""
-        if line in (l.strip() for l in current.splitlines()):
-            continue  # written by an earlier round of this fix run
+        if chosen in ws.overlay and line in (l.strip() for l in current.splitlines()):
+            continue  # written by an earlier pass of this run (on disk, a later `!` line undoes it: repeat it)
         newline = newline_of(current)
         end = len(current)
         if current and not current.endswith(("\n", "\r")):

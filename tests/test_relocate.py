@@ -554,3 +554,11 @@ def test_a_baked_env_file_names_the_image_in_the_note(tmp_path):
                                compose.replace("build: .", "build: ..")}))
     fixed = fix(root)
     assert "baked into the image of apps/a/compose/docker-compose.yml#web" in fixed[0].fix.notes[0]
+
+
+def test_a_negated_gitignore_line_is_overridden_by_the_appended_one(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"DATABASE_URL={REMOTE_DSN}\n"}),
+                           ".gitignore": "/apps/a/.env.local\n!/apps/a/.env.local\n"})
+    fix(root)
+    assert read(root, ".gitignore") == "/apps/a/.env.local\n!/apps/a/.env.local\n/apps/a/.env.local\n"
+    assert ignored(root, "apps/a/.env.local")
