@@ -9,7 +9,7 @@ three rules write the same value for the same setting (equal edits count once).
 One function decides per connection (`change`); everything else renders it as edits.
 A literal password is never written: DSNs carry `${SUPABASE_DB_PASSWORD}` or
 `${POSTGRES_PASSWORD}`. A secret a change takes out of a file is kept, as a comment, in the
-app's gitignored local file (`park`), never dropped.
+app's gitignored local file (`relocate.move_out(..., active=False)`), never dropped.
 """
 
 from __future__ import annotations
@@ -507,110 +507,52 @@ def _list_item_quoted(parsed: ParsedFile, setting: Setting, value: str) -> Optio
     return Edit(parsed.source.path, setting.key_span.start, span.end, json.dumps(item, ensure_ascii=False))
 
 
-def local_file(ws: Workspace, parsed: ParsedFile) -> str:
-    """Where a value taken out of a file is kept: the app's gitignored local file of that
-    load set (`.env.production` -> `.env.production.local`, `.env` and templates ->
-    `.env.local`), or the Compose project's `.env`."""
-    folder = posixpath.dirname(parsed.source.path)
-    name = posixpath.basename(parsed.source.path)
-    if parsed.source.kind == "compose":
-        local = ".env"
-        project = ws.file(posixpath.join(folder, local) if folder else local)
-        if project is not None and project.source.tracked:
-            local = ".env.local"  # the project `.env` is committed: a value kept there would be too
-    else:
-        named = dotenv_name(name, ws.config)
-        local = f".env.{named.mode}.local" if named.role in ("mode", "mode-local") else ".env.local"
-    return posixpath.join(folder, local) if folder else local
-
-
-def _file_text(ws: Workspace, path: str) -> Optional[str]:
-    parsed = ws.file(path)
-    if parsed is not None:
-        return parsed.text
-    disk = ws.root / path
-    try:
-        if disk.is_symlink() or not disk.is_file():
-            return None
-        return disk.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _append(ws: Workspace, path: str, lines: str) -> Edit:
-    text = _file_text(ws, path) or ""
-    lead = "" if not text or text.endswith("\n") else "\n"
-    return Edit(path, len(text), len(text), lead + lines)
-
-
-def park(ws: Workspace, parsed: ParsedFile, setting: Setting, strategy: str,
-         replaced: bool = False) -> Tuple[Tuple[Edit, ...], str]:
-    """Keep a value a strategy takes out of a file, as a comment in the app's gitignored
-    local file (not loaded, so it cannot bring the provider back), and make git ignore that
-    file. Returns the edits and a plan note naming where the value went (never the value).
-
-    A stand-in for `relocate.move_out`, which keeps a moved value live: a strategy removes
-    a provider from the process, so the value must be kept without being loaded.
-    """
-    from tekup_envlint.discovery import ignored_by_git
-
-    destination = local_file(ws, parsed)
-    span = setting.value_span
-    if parsed.source.kind == "compose" or span is None:
-        original = f"{setting.key}={setting.value or ''}"
-    else:
-        original = parsed.text[setting.key_span.start:span.end]
-    body = "".join(f"# {line}\n" for line in original.splitlines() or [""])
-    verb = "replaced" if replaced else "took out"
-    header = f"# tekup-envlint fix --strategy {strategy} {verb} {setting.key} in {parsed.source.path}; it was:\n"
-    edits = [_append(ws, destination, header + body)]
-    known = ws.file(destination)  # a file an earlier pass created is known, with git's verdict
-    ignored = known.source.ignored if known is not None else destination in ignored_by_git(ws.root, [destination])
-    if not ignored:
-        folder = posixpath.dirname(destination)
-        ignore = posixpath.join(folder, ".gitignore") if folder else ".gitignore"
-        edits.append(_append(ws, ignore, posixpath.basename(destination) + "\n"))
-    note = (f"{setting.key} {'rewritten' if replaced else 'taken out'} in {parsed.source.path} by fix --strategy "
-            f"{strategy}: its old value is kept as a comment in {destination} (gitignored)")
-    return tuple(edits), note
-
-
-def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, ...], Tuple[str, ...], bool]:
-    """(edits, notes, unsafe) of one change; the same change always gives the same edits."""
+def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, ...], Tuple[str, ...], bool, str]:
+    """(edits, notes, unsafe, refusal) of one change; the same change always gives the same
+    edits. A value that holds a secret, or any value of an untracked file, is kept by
+    `relocate.move_out` as a comment (not loaded, so it cannot bring the provider back);
+    when that is refused there are no edits and `refusal` says why."""
     conn, parsed, setting = item.conn, item.conn.file, item.conn.setting
     assert setting is not None and item.fixable
     path = parsed.source.path
     notes = item.notes
-    edits: List[Edit] = []
-    unsafe = False
-    secret = _dropped_secret(conn)
-    if secret or (item.remove and not parsed.source.tracked):
-        moved, note = park(ws, parsed, setting, strategy, replaced=not item.remove)
-        edits.extend(moved)
+    if _dropped_secret(conn) or (item.remove and not parsed.source.tracked):
+        from tekup_envlint.relocate import move_out
+
+        verb = "took out" if item.remove else "replaced"
+        edits, note = move_out(ws, parsed, setting, None if item.remove else _whole(setting, item.value or ""),
+                               active=False, header=f"fix --strategy {strategy} {verb} {setting.key} in {path}; it was:")
+        if not edits:
+            return (), (), True, f"{conn.where}: {describe_change(item, strategy)} was not written: {note}"
         # the note on where the value went says it all for a removal
-        notes = (tuple(n for n in notes if " removed from " not in n) if item.remove else notes) + (note,)
-        unsafe = True
+        kept = tuple(n for n in notes if " removed from " not in n) if item.remove else notes
+        return edits, kept + (f"{note} (fix --strategy {strategy})",), True, ""
     if item.remove:
         start, end = _line_bounds(parsed.text, setting.key_span.start,
                                   setting.value_span.end if setting.value_span else setting.key_span.end)
-        edits.append(Edit(path, start, end, ""))
-        unsafe = True
-    elif _fallback(setting) is not None and _default_span(parsed, setting) is not None:
+        return (Edit(path, start, end, ""),), notes, True, ""
+    if _fallback(setting) is not None and _default_span(parsed, setting) is not None:
         start, end = _default_span(parsed, setting)
         # only the default changes: the variable keeps overriding it; written raw, as Compose
         # and dotenv read a default (a DSN holds no quote or backslash)
-        edits.append(Edit(path, start, end, item.value or ""))
-    elif _list_item_quoted(parsed, setting, item.value or "") is not None:
-        edits.append(_list_item_quoted(parsed, setting, item.value or ""))
-    else:
-        span = setting.value_span
-        replacement = render(parsed, setting, item.value or "")
-        if span is None:
-            end = setting.key_span.end
-            edits.append(Edit(path, end, end, ("=" if parsed.source.kind != "compose" else ": ") + replacement))
-        else:
-            edits.append(Edit(path, span.start, span.end, replacement))
-    return tuple(edits), notes, unsafe
+        return (Edit(path, start, end, item.value or ""),), notes, False, ""
+    whole = _list_item_quoted(parsed, setting, item.value or "")
+    if whole is not None:
+        return (whole,), notes, False, ""
+    span = setting.value_span
+    replacement = render(parsed, setting, item.value or "")
+    if span is None:
+        end = setting.key_span.end
+        return (Edit(path, end, end, ("=" if parsed.source.kind != "compose" else ": ") + replacement),), notes, False, ""
+    return (Edit(path, span.start, span.end, replacement),), notes, False, ""
+
+
+def _whole(setting: Setting, value: str) -> str:
+    """The new value as a whole: a `${VAR:-dsn}` keeps its variable around the new default."""
+    ref = _fallback(setting)
+    if ref is not None and ref.default and setting.value:
+        return setting.value.replace(ref.default, value, 1)
+    return value
 
 
 def _default_span(parsed: ParsedFile, setting: Setting) -> Optional[Tuple[int, int]]:
@@ -636,7 +578,9 @@ def fix_for(ws: Workspace, items: Sequence[Change], strategy: str, title: str) -
     notes: List[str] = []
     unsafe = False
     for item in items:
-        e, n, u = edits_for(ws, item, strategy)
+        e, n, u, refused = edits_for(ws, item, strategy)
+        if refused:
+            return None
         edits.extend(e)
         notes.extend(n)
         unsafe = unsafe or u
@@ -676,6 +620,8 @@ def unresolved(ws: Workspace, strategy: str) -> List[str]:
                 continue
             if not item.fixable:
                 found[item.reason] = None
+            elif edits_for(ws, item, strategy)[3]:
+                found[edits_for(ws, item, strategy)[3]] = None
             elif conn.setting is not None and (item.remove or _dropped_secret(conn)):
                 found[f"{conn.where}: the fix that would {describe_change(item, strategy)} was not applied; it "
                       "takes a value out of the file (kept as a comment in the app's gitignored local file), so "
@@ -685,5 +631,5 @@ def unresolved(ws: Workspace, strategy: str) -> List[str]:
 
 __all__ = [
     "Change", "DockerDatabase", "STRATEGIES", "change", "changes", "docker_database", "docker_dsn", "edits_for",
-    "fix_for", "is_direct", "local_file", "park", "pooler_host", "render", "scope", "supabase_dsn", "unresolved",
+    "fix_for", "is_direct", "pooler_host", "render", "scope", "supabase_dsn", "unresolved",
 ]
