@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from tekup_envlint.models import ParsedFile, Problem, SourceFile, Span
 
@@ -76,10 +76,16 @@ def _open_beneath(root: str, parts: "list[str]") -> int:
         os.close(folder)
 
 
-def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
-    """Read and parse one file; anything that goes wrong becomes a problem on line 1."""
+def read(root: Path, source: SourceFile, max_size: int, overlay: Optional[Mapping[str, str]] = None) -> ParsedFile:
+    """Read and parse one file; anything that goes wrong becomes a problem on line 1.
+
+    `overlay` holds texts that replace what is on disk (`fix --diff` converges in memory
+    without writing); a path in it is parsed from that text and not opened.
+    """
     if source.skip:
         return _unreadable(source, "SYN006", source.skip)
+    if overlay is not None and source.path in overlay:
+        return parse_text(source, overlay[source.path])
     try:
         fd = _open(root, source)
         with os.fdopen(fd, "rb") as handle:
@@ -123,21 +129,41 @@ def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
     return parse_text(source, text)
 
 
-def read_small(root: Path, rel: str, max_size: int) -> Optional[str]:
-    """The text of a small repository file that is not configuration (a manifest, a
-    `.dockerignore`, an init script), or None: opened as `read` opens a file (never out of
-    the root through any folder on the way, never blocking on a FIFO), only a regular file
-    of at most max_size bytes, decoded as UTF-8 with errors replaced."""
+def read_text(root: Path, path: str, max_size: int) -> Optional[str]:
+    """The UTF-8 text of a file that is not a configuration file (a `.gitignore` a fix
+    edits), opened as safely as `read` opens one; None when it does not exist.
+
+    Raises OSError (PermissionError for a path outside the root) and ValueError for a
+    file too large or not UTF-8: a fix must not edit what it could not read exactly.
+    """
+    source = SourceFile(path=path, kind="dotenv", app=".", env="default", tracked=False)
     try:
-        fd = _open(root, SourceFile(rel, "dotenv", ".", "default", False))
-        with os.fdopen(fd, "rb") as handle:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > max_size:
-                return None
-            data = handle.read(max_size + 1)
-    except OSError:  # PermissionError for a path out of the root, too
+        fd = _open(root, source)
+    except FileNotFoundError:
         return None
-    return data.decode("utf-8", "replace") if len(data) <= max_size else None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:
+        raise ValueError(f"{path} is over the {max_size:,}-byte limit")
+    from tekup_envlint.text import decode
+
+    text, why = decode(data)
+    if text is None:
+        raise ValueError(f"{path} {why}")
+    return text
+
+
+def read_small(root: Path, rel: str, max_size: int) -> Optional[str]:
+    """The text of a small repository file the model looks into (a manifest, a
+    `.dockerignore`, an init script), or None when `read_text` cannot give it: opened as
+    `read` opens a file (never out of the root through any folder on the way, never
+    blocking on a FIFO), a regular UTF-8 file of at most max_size bytes."""
+    try:
+        return read_text(root, rel, max_size)
+    except (OSError, ValueError):
+        return None
 
 
 def parse_text(source: SourceFile, text: str) -> ParsedFile:
