@@ -44,7 +44,7 @@ TREES = WORK / "trees"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 BENCH_PACKAGES = ["detect-secrets", "dotenv-linter", "python-dotenv", "pyyaml", "matplotlib", "pyinstrument",
-                  "setuptools", "wheel"]
+                  "setuptools>=77", "wheel"]  # 77: the project's SPDX `license`
 
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (the sibling module)
