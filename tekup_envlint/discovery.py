@@ -114,6 +114,7 @@ class Globs:
         self.regexes = tuple(
             re.compile("|".join(wild[i : i + _GLOBS_PER_REGEX])) for i in range(0, len(wild), _GLOBS_PER_REGEX)
         )
+        self._folders: Dict[str, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.literals or self.regexes)
@@ -125,12 +126,25 @@ class Globs:
         """The repo-relative path, or any of its parent folders, matches a glob."""
         if not self:
             return False
-        at = path.find("/")
-        while at >= 0:
-            if self.match(path[:at]):
-                return True
-            at = path.find("/", at + 1)
-        return self.match(path)
+        return ("/" in path and self._folder(path.rpartition("/")[0])) or self.match(path)
+
+    def _folder(self, folder: str) -> bool:
+        """The folder or one above it matches; remembered, since a tree's paths share their folders."""
+        known = self._folders
+        hit = known.get(folder)
+        if hit is not None:
+            return hit
+        chain = [folder]  # the folder and those above it whose answer is not known yet
+        while "/" in chain[-1] and chain[-1].rpartition("/")[0] not in known:
+            chain.append(chain[-1].rpartition("/")[0])
+        above = chain[-1].rpartition("/")[0]
+        hit = "/" in chain[-1] and known[above]
+        if len(known) > 1 << 16:
+            known.clear()
+        for name in reversed(chain):
+            hit = hit or self.match(name)
+            known[name] = hit
+        return hit
 
 
 @lru_cache(maxsize=16)

@@ -23,9 +23,9 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # does (it also breaks at \v, \f, U+2028 ...), so a frame shows the line a finding names.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def render(lines: Sequence[Line], color: bool) -> str:
+    if not color:  # `printable` escapes character by character: once per line is the same
+        return "".join(printable("".join(text for text, _ in line)) + "\n" for line in lines)
     lines = [[(printable(text), style) for text, style in line] for line in lines]
-    if not color:
-        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
     import io
 
     from rich.console import Console
