@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, ParsedFile
 from tekup_envlint.text import printable
@@ -22,7 +22,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Lines end where `LineIndex` ends them (LF, CR LF, a lone CR), not where str.splitlines
 # does (it also breaks at \v, \f, U+2028 ...), so a frame shows the line a finding names.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-def render(lines: Sequence[Line], color: bool) -> str:
+def render(lines: Iterable[Line], color: bool) -> str:
     if not color:  # `printable` escapes character by character: once per line is the same
         return "".join(printable("".join(text for text, _ in line)) + "\n" for line in lines)
     lines = [[(printable(text), style) for text, style in line] for line in lines]
@@ -96,18 +96,21 @@ def check_lines(
     files: Dict[str, ParsedFile],
     checked: int,
     scrub: Callable[[str], str],
-) -> List[Line]:
-    out: List[Line] = []
+) -> Iterator[Line]:
+    """The report line by line, made as it is written: a large tree's report held as lines
+    of segments took more memory than the whole scan."""
     current = None
-    split: Dict[str, List[str]] = {}  # each file split once, not once per finding
+    lines: Optional[List[str]] = None  # the current file split into lines, once per file
     for f in errors_first(findings):
         if f.path != current:
             if current is not None:
-                out.append([])
-            out.append([(f.path, "bold underline")])
+                yield []
+            yield [(f.path, "bold underline")]
             current = f.path
+            parsed = files.get(f.path)
+            lines = _source_lines(parsed) if parsed is not None else None
         fixable = " [*]" if f.fix is not None else ""
-        out.append([
+        yield [
             (f"  {f.line}:{f.column}", "dim"),
             ("  ", ""),
             (f"{f.severity:<7}", SEVERITY_STYLE[f.severity]),
@@ -115,15 +118,12 @@ def check_lines(
             (f.code, "bold"),
             (fixable, "green"),
             (f"  {f.message}", ""),
-        ])
-        parsed = files.get(f.path)
-        if parsed is not None and f.path not in split:
-            split[f.path] = _source_lines(parsed)
-        frame = _frame(split.get(f.path), f.line, scrub)
+        ]
+        frame = _frame(lines, f.line, scrub)
         if frame is not None:
-            out.append([(f"  {f.line:>5} | ", "dim"), (frame, "")])
+            yield [(f"  {f.line:>5} | ", "dim"), (frame, "")]
     if findings:
-        out.append([])
+        yield []
     counts = Counter(f.severity for f in findings)
     fixable = sum(1 for f in findings if f.fix is not None)
     if findings:
@@ -131,10 +131,9 @@ def check_lines(
         summary = f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in {plural(checked, 'file')} checked."
         if fixable:
             summary += f" {fixable} fixable with `tekup-envlint fix`."
-        out.append([(summary, "bold")])
+        yield [(summary, "bold")]
     else:
-        out.append([(f"All checks passed ({plural(checked, 'file')} checked).", "bold green")])
-    return out
+        yield [(f"All checks passed ({plural(checked, 'file')} checked).", "bold green")]
 
 
 def _relative(path: str, app: str) -> str:
