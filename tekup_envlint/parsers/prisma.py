@@ -155,7 +155,7 @@ class _Reader:
                 body_end -= 1
             keyword = _BLOCK_LINE.match(text, start, body_end) is not None
             if (keyword or pending or _meaningful(text[start:body_end])
-                    or any(lo <= body_end and start <= hi for lo, hi in full_ranges)):
+                    or full_ranges and any(lo <= body_end and start <= hi for lo, hi in full_ranges)):
                 before = len(tokens)
                 tokens.extend(
                     _Token(m.lastgroup or "other", m.group(), m.start(), m.end())

@@ -38,14 +38,16 @@ def render(lines: Iterable[Line], color: bool) -> str:
     return buffer.getvalue()
 
 
-def _source_lines(parsed: ParsedFile) -> List[str]:
+def source_lines(parsed: ParsedFile) -> List[str]:
+    """A file's lines as `LineIndex` counts them, for code frames."""
     lines = _LINE_BREAK.split(parsed.text)
     if lines and not lines[-1]:
         lines.pop()
     return lines
 
 
-def _frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) -> Optional[str]:
+def frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) -> Optional[str]:
+    """One line of a file (from `source_lines`), scrubbed, then cut to width."""
     if not lines or not 1 <= line <= len(lines):
         return None
     source = scrub(lines[line - 1].lstrip("\ufeff"))  # before cutting, so no secret is cut short
@@ -67,7 +69,7 @@ def errors_first(findings: Sequence[Finding]) -> List[Finding]:
 
 def source_line(parsed: ParsedFile, line: int, scrub: Callable[[str], str]) -> Optional[str]:
     """One line of a file for a code frame or a SARIF snippet: scrubbed, then cut to width."""
-    return _frame(_source_lines(parsed), line, scrub)
+    return frame(source_lines(parsed), line, scrub)
 
 
 def statistics_lines(findings: Sequence[Finding], names: Dict[str, str]) -> List[Line]:
@@ -108,7 +110,7 @@ def check_lines(
             yield [(f.path, "bold underline")]
             current = f.path
             parsed = files.get(f.path)
-            lines = _source_lines(parsed) if parsed is not None else None
+            lines = source_lines(parsed) if parsed is not None else None
         fixable = " [*]" if f.fix is not None else ""
         yield [
             (f"  {f.line}:{f.column}", "dim"),
@@ -119,9 +121,9 @@ def check_lines(
             (fixable, "green"),
             (f"  {f.message}", ""),
         ]
-        frame = _frame(lines, f.line, scrub)
-        if frame is not None:
-            yield [(f"  {f.line:>5} | ", "dim"), (frame, "")]
+        shown = frame(lines, f.line, scrub)
+        if shown is not None:
+            yield [(f"  {f.line:>5} | ", "dim"), (shown, "")]
     if findings:
         yield []
     counts = Counter(f.severity for f in findings)
