@@ -20,6 +20,7 @@ _MIN_SCRUB = 6
 _GRAM = 4  # the pieces secrets are indexed by (see Redactor)
 _STEP = _MIN_SCRUB - _GRAM + 1  # a text is sampled every _STEP characters
 _CHUNK = 3 << 16  # characters of a text sampled at a time (a multiple of _STEP)
+_MEMORY = 1 << 15  # texts a Redactor remembers the scrubbed form of
 
 # The password slot of a PostgreSQL URI written in a text (a Prisma `url = "..."` literal in
 # a code frame): libpq ends the credentials at the first "@", which must come before any "/";
@@ -84,8 +85,19 @@ class Redactor:
             for offset in range(start, start + _STEP):
                 self._by_gram.setdefault(needle[offset : offset + _GRAM], []).append(needle)
         self._patterns: Dict[Tuple[str, ...], "re.Pattern[str]"] = {}
+        self._scrubbed: Dict[str, str] = {}
 
     def scrub(self, text: str) -> str:
+        """The text with every secret redacted; a text seen before (the same line in many
+        files' code frames) is answered from memory."""
+        done = self._scrubbed.get(text)
+        if done is None:
+            if len(self._scrubbed) >= _MEMORY:
+                self._scrubbed.clear()
+            done = self._scrubbed[text] = self._scrub(text)
+        return done
+
+    def _scrub(self, text: str) -> str:
         if self._by_gram:
             pattern = self._pattern_for(text)
             if isinstance(pattern, str):  # one secret: a plain replace does what sub would
@@ -321,8 +333,10 @@ def secrets_in(key: str, value: Optional[str], _depth: int = 0) -> Iterable[str]
     from tekup_envlint.classify import secret_state
 
     found: List[str] = []
+    probe = _any_shape()  # no match: none of the self-identifying shapes is in the value
+    anywhere = probe is None or probe.search(value) is not None
     for shape in secret_shapes().shapes:
-        if shape.applies_to(key):
+        if (anywhere or shape.key is not None) and shape.applies_to(key):
             found.extend(m.group(0) for m in shape.regex.finditer(value))
     if "://" in value:
         from tekup_envlint import dsn
