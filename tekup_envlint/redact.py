@@ -20,7 +20,6 @@ _MIN_SCRUB = 6
 _GRAM = 4  # the pieces secrets are indexed by (see Redactor)
 _STEP = _MIN_SCRUB - _GRAM + 1  # a text is sampled every _STEP characters
 _CHUNK = 3 << 16  # characters of a text sampled at a time (a multiple of _STEP)
-_MEMORY = 1 << 15  # texts a Redactor remembers the scrubbed form of
 
 # The password slot of a PostgreSQL URI written in a text (a Prisma `url = "..."` literal in
 # a code frame): libpq ends the credentials at the first "@", which must come before any "/";
@@ -85,19 +84,8 @@ class Redactor:
             for offset in range(start, start + _STEP):
                 self._by_gram.setdefault(needle[offset : offset + _GRAM], []).append(needle)
         self._patterns: Dict[Tuple[str, ...], "re.Pattern[str]"] = {}
-        self._scrubbed: Dict[str, str] = {}
 
     def scrub(self, text: str) -> str:
-        """The text with every secret redacted; a text seen before (the same line in many
-        files' code frames) is answered from memory."""
-        done = self._scrubbed.get(text)
-        if done is None:
-            if len(self._scrubbed) >= _MEMORY:
-                self._scrubbed.clear()
-            done = self._scrubbed[text] = self._scrub(text)
-        return done
-
-    def _scrub(self, text: str) -> str:
         if self._by_gram:
             pattern = self._pattern_for(text)
             if isinstance(pattern, str):  # one secret: a plain replace does what sub would

@@ -18,7 +18,7 @@ from tekup_envlint import __version__
 from tekup_envlint.catalogue import Rule
 from tekup_envlint.models import Finding, ParsedFile
 from tekup_envlint.report.docs import rule_page
-from tekup_envlint.report.text import frame, source_lines
+from tekup_envlint.report.text import frame, remembered, source_lines
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -103,6 +103,7 @@ def write_sarif(
         return
     stream.write(whole[:cut] + '"results": [')
     current, lines = None, None  # the current file's lines: findings come file by file
+    scrub = remembered(scrub)
     for number, f in enumerate(findings):
         if f.path != current:
             current = f.path

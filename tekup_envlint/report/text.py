@@ -54,6 +54,20 @@ def frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) ->
     return source if len(source) <= 160 else source[:157] + "..."
 
 
+def remembered(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """`scrub` answering a line it has seen from memory: the files of a monorepo repeat the
+    same lines, and a report frames each finding's line."""
+    seen: Dict[str, str] = {}
+
+    def scrub_line(text: str) -> str:
+        done = seen.get(text)
+        if done is None:
+            done = seen[text] = scrub(text)
+        return done
+
+    return scrub_line
+
+
 def plural(count: int, noun: str) -> str:
     """`1 file`, `2 files`."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -103,6 +117,7 @@ def check_lines(
     of segments took more memory than the whole scan."""
     current = None
     lines: Optional[List[str]] = None  # the current file split into lines, once per file
+    scrub = remembered(scrub)
     for f in errors_first(findings):
         if f.path != current:
             if current is not None:
