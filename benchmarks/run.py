@@ -49,7 +49,8 @@ BENCH_PACKAGES = ["detect-secrets", "dotenv-linter", "python-dotenv", "pyyaml", 
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (the sibling module)
 
-COMPANY = {"files": 8000, "apps": 20}  # the size of the monorepo the linter was written for
+COMPANY = {"files": 8000, "apps": 20}
+CHECK_FORMATS = ("text", "json", "concise", "sarif", "github", "markdown", "junit")  # the size of the monorepo the linter was written for
 
 
 # --------------------------------------------------------------------------- set-up
@@ -183,19 +184,25 @@ t1 = time.perf_counter(); redactor = engine.workspace_redactor(ws); out["redacto
 registry = load_checks(); catalogue()
 per_check = {}
 for code, check in list(registry.items()):
-    def timed(workspace, _check=check, _code=code):
+    def timed(*args, _check=check, _code=code):  # (workspace) or (workspace, outcome)
         t2 = time.perf_counter()
-        hits = list(_check(workspace))
+        hits = list(_check(*args))
         per_check[_code] = per_check.get(_code, 0.0) + time.perf_counter() - t2
         return hits
     registry[code] = timed
 t1 = time.perf_counter(); findings = engine.run_checks(ws, config, redactor); out["checks (with message scrubbing)"] = time.perf_counter() - t1; mem["checks (with message scrubbing)"] = peak()
-from tekup_envlint.report.json import check_report
 names = {code: rule.name for code, rule in catalogue().items()}
-t1 = time.perf_counter(); text = check_report(str(root), findings, names, len(files)); out["JSON report"] = time.perf_counter() - t1; mem["JSON report"] = peak()
-out["total"] = time.perf_counter() - t0
+import os, tempfile
+from tekup_envlint.report.json import write_check_report
+with tempfile.TemporaryFile("w+", encoding="utf-8") as sink:
+    t1 = time.perf_counter(); write_check_report(sink, str(root), findings, names, len(files)); sink.flush(); out["JSON report"] = time.perf_counter() - t1; mem["JSON report"] = peak()
+    json_bytes = os.fstat(sink.fileno()).st_size
+from tekup_envlint.report.text import check_lines, render
+by_path = {f.source.path: f for f in ws.files}
+t1 = time.perf_counter(); text = render(check_lines(findings, by_path, len(files), redactor.scrub), False); out["text report (instead of JSON)"] = time.perf_counter() - t1; mem["text report (instead of JSON)"] = peak()
+out["total"] = time.perf_counter() - t0 - out["text report (instead of JSON)"]
 json.dump({"stages": out, "memory": mem, "checks": per_check, "files": len(files), "findings": len(findings),
-           "json_bytes": len(text.encode())}, sys.stdout)
+           "json_bytes": json_bytes, "text_bytes": len(text.encode())}, sys.stdout)
 '''
 
 
@@ -210,7 +217,7 @@ def stages(tree: Path, runs: int) -> Dict[str, object]:
     checks = {k: statistics.median(r["checks"].get(k, 0.0) for r in results) for k in results[0]["checks"]}
     memory = {k: max(r["memory"][k] for r in results) for k in results[0]["memory"]}
     return {"stages": med, "memory": memory, "checks": checks, "files": results[0]["files"], "findings": results[0]["findings"],
-            "json_bytes": results[0]["json_bytes"]}
+            "json_bytes": results[0]["json_bytes"], "text_bytes": results[0].get("text_bytes", 0)}
 
 
 PARALLEL = r'''
@@ -285,9 +292,11 @@ import matplotlib.pyplot as plt
 d = json.load(open(sys.argv[1]))
 sizes = [row["files"] for row in d["growth"]]
 fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-for key, label in (("check", "tekup-envlint check"), ("floor", "floor (walk + python-dotenv + PyYAML)")):
-    a.plot(sizes, [row[key]["time"] for row in d["growth"]], marker="o", label=label)
-    b.plot(sizes, [row[key]["rss_mb"] for row in d["growth"]], marker="o", label=label)
+for key, label in (("check_text", "tekup-envlint check (text)"), ("check", "tekup-envlint check --format json"),
+                   ("floor", "floor (walk + python-dotenv + PyYAML)")):
+    if all(key in row for row in d["growth"]):
+        a.plot(sizes, [row[key]["time"] for row in d["growth"]], marker="o", label=label)
+        b.plot(sizes, [row[key]["rss_mb"] for row in d["growth"]], marker="o", label=label)
 a.set_xlabel("files in the tree"); a.set_ylabel("wall time, median (s)"); a.set_title("time")
 b.set_xlabel("files in the tree"); b.set_ylabel("peak RSS (MB)"); b.set_title("memory")
 b.axhline(100, color="grey", linestyle=":", linewidth=1)
@@ -323,15 +332,19 @@ def write_report(data: Dict[str, object], path: Path) -> None:
     add("")
     add("## Pre-commit: the files of one app")
     add("")
-    add("`tekup-envlint check FILES --format json` in the company-sized tree (8,000 files), with the default "
-        "embedded configuration, against a bare `python -c pass` of the same interpreter.")
+    add("`tekup-envlint check FILES` in the company-sized tree (8,000 files), as the pre-commit hook runs it "
+        "(the default text report), with the default embedded configuration, against a bare `python -c pass` "
+        "of the same interpreter.")
     add("")
     add("| command | median | ratio to `python -c pass` | peak memory |")
     add("|---|---|---|---|")
     base = pre["pass"]["time"]
-    for key, label in (("pass", "`python -c pass`"), ("env_only", f"`check` on {pre['env_only_files']} env files of one app"),
-                       ("with_compose", f"`check` on {pre['with_compose_files']} files of an app with a Compose file")):
-        add(f"| {label} | {fmt_s(pre[key]['time'])} | {pre[key]['time'] / base:.1f}x | {pre[key]['rss_mb']:.0f} MB |")
+    for key, label in (("pass", "`python -c pass`"),
+                       ("env_only", f"`check` on {pre['env_only_files']} files of one app (env files and a Prisma schema)"),
+                       ("with_compose", f"`check` on {pre['with_compose_files']} files of an app with a Compose file"),
+                       ("env_only_json", f"`check --format json` on the {pre['env_only_files']} files of the first row")):
+        if key in pre:
+            add(f"| {label} | {fmt_s(pre[key]['time'])} | {pre[key]['time'] / base:.1f}x | {pre[key]['rss_mb']:.0f} MB |")
     add("")
     add(f"Modules a pre-commit run imports: {pre['modules_note']}")
     add("")
@@ -341,36 +354,80 @@ def write_report(data: Dict[str, object], path: Path) -> None:
         "parses them with python-dotenv and PyYAML's C loader and counts DSNs with a regex: the least a "
         "Python tool can do. `detect-secrets scan` and the `dotenv-linter` PyPI package are given the "
         "configuration files that tekup-envlint discovers (dotenv-linter only the env files: it reads "
-        "nothing else); tekup-envlint is given the root and discovers them itself.")
+        "nothing else); tekup-envlint is given the root and discovers them itself."
+        + (" `fix --diff` computes every safe fix to a fixed point in memory and prints the diff, writing nothing."
+           if data.get("fix") else ""))
     add("")
     add("| tree | files | config files | command | median | ratio to floor | peak memory |")
     add("|---|---|---|---|---|---|---|")
+    labels = (("check_text", "`tekup-envlint check ROOT` (text)"), ("check", "`tekup-envlint check ROOT --format json`"),
+              ("fix_diff", "`tekup-envlint fix --diff ROOT`"), ("floor", "floor"),
+              ("detect_secrets", "`detect-secrets scan FILES`"), ("dotenv_linter", "`dotenv-linter ENV_FILES`"))
     for row in full:
         floor = row["floor"]["time"]
-        for key, label in (("check", "`tekup-envlint check ROOT`"), ("floor", "floor"),
-                           ("detect_secrets", "`detect-secrets scan FILES`"), ("dotenv_linter", "`dotenv-linter ENV_FILES`")):
+        for key, label in labels:
             if key in row:
                 add(f"| {row['name']} | {row['files']:,} | {row['config']:,} | {label} | {fmt_s(row[key]['time'])} | "
                     f"{row[key]['time'] / floor:.2f}x | {row[key]['rss_mb']:.0f} MB |")
     add("")
+    formats = data.get("formats")
+    if formats:
+        add(f"### Every output format on the {formats['tree']} tree")
+        add("")
+        add(f"`tekup-envlint check ROOT --format FORMAT` on the {formats['files']:,}-file tree, one run each "
+            "(times are single runs, for orientation; the peak memory is the point).")
+        add("")
+        add("| format | time | peak memory |")
+        add("|---|---|---|")
+        for fmt, r in formats["rows"].items():
+            add(f"| {fmt} | {fmt_s(r['time'])} | {r['rss_mb']:.0f} MB |")
+        add("")
     add("## Growth")
     add("")
     add("![time and memory against tree size](performance.png)")
     add("")
-    add("| files | config files | `check` | per 1,000 files | floor | ratio | `check` peak memory |")
-    add("|---|---|---|---|---|---|---|")
+    add("| files | config files | `check` (text) | per 1,000 files | `check --format json` | floor | ratio text / JSON | peak memory text / JSON |")
+    add("|---|---|---|---|---|---|---|---|")
     for row in growth:
-        add(f"| {row['files']:,} | {row['config']:,} | {fmt_s(row['check']['time'])} | "
-            f"{row['check']['time'] / row['files'] * 1000 * 1000:.0f} ms | {fmt_s(row['floor']['time'])} | "
-            f"{row['check']['time'] / row['floor']['time']:.2f}x | {row['check']['rss_mb']:.0f} MB |")
+        text = row.get("check_text", row["check"])
+        add(f"| {row['files']:,} | {row['config']:,} | {fmt_s(text['time'])} | "
+            f"{text['time'] / row['files'] * 1000 * 1000:.0f} ms | {fmt_s(row['check']['time'])} | "
+            f"{fmt_s(row['floor']['time'])} | {text['time'] / row['floor']['time']:.2f}x / "
+            f"{row['check']['time'] / row['floor']['time']:.2f}x | {text['rss_mb']:.0f} MB / {row['check']['rss_mb']:.0f} MB |")
     add("")
-    add("## Goals (issue #4)")
+    add("## Goals (issue #12)")
     add("")
-    worst_pre = max(pre["env_only"]["time"], pre["with_compose"]["time"]) / base
-    add(f"1. Pre-commit within 5x `python -c pass`: {verdict(worst_pre <= 5)} "
-        f"({pre['env_only']['time'] / base:.1f}x env files only, {pre['with_compose']['time'] / base:.1f}x with a Compose file).")
-    ratios = ", ".join(f"{row['check']['time'] / row['floor']['time']:.2f}x on {row['name']}" for row in full)
-    add(f"2. Full scan within 1.5x the floor: {verdict(all(r['check']['time'] <= 1.5 * r['floor']['time'] for r in full))} ({ratios}).")
+    ratios = "; ".join(f"{row['name']}: text {row.get('check_text', row['check'])['time'] / row['floor']['time']:.2f}x, "
+                       f"JSON {row['check']['time'] / row['floor']['time']:.2f}x" for row in full)
+    full_ok = all(r[k]["time"] <= 1.5 * r["floor"]["time"] for r in full for k in ("check", "check_text") if k in r)
+    add(f"1. Full scan within 1.5x the floor, text and JSON: {verdict(full_ok)} ({ratios}).")
+    worst_pre = max(pre[k]["time"] for k in ("env_only", "with_compose", "env_only_json") if k in pre) / base
+    add(f"2. Pre-commit within 5x `python -c pass`: {verdict(worst_pre <= 5)} "
+        f"({pre['env_only']['time'] / base:.1f}x for one app's env files and schema, "
+        f"{pre['with_compose']['time'] / base:.1f}x with a Compose file"
+        + (f", {pre['env_only_json']['time'] / base:.1f}x in JSON" if "env_only_json" in pre else "") + ").")
+    hundred = next((row for row in growth if row["files"] == 100_000), None)
+    peaks = dict((fmt, r["rss_mb"]) for fmt, r in formats["rows"].items()) if formats else {}
+    if hundred is not None:
+        peaks.setdefault("text", hundred.get("check_text", hundred["check"])["rss_mb"])
+        peaks.setdefault("json", hundred["check"]["rss_mb"])
+    if peaks:
+        worst_fmt = max(peaks, key=peaks.get)
+        add(f"3. At most 100 MB at 100,000 files in every format: {verdict(max(peaks.values()) <= 100)} "
+            f"(the most: {peaks[worst_fmt]:.0f} MB for {worst_fmt}"
+            + (f", on the {formats['tree']} tree" if formats else "") + ").")
+    else:
+        add("3. At most 100 MB at 100,000 files in every format: not measured.")
+    per_file = [row.get("check_text", row["check"])["time"] / row["files"] for row in growth]
+    spread = max(per_file) / min(per_file) if per_file else float("nan")
+    add(f"4. Linear growth: time per file (text) varies {spread:.2f}x from the smallest to the largest tree "
+        f"({verdict(spread <= 1.5)}, taking within 1.5x as linear).")
+    fixrow = next((row for row in full if "fix_diff" in row and row["files"] >= 100_000), None)
+    if fixrow is not None:
+        ratio = fixrow["fix_diff"]["time"] / fixrow.get("check_text", fixrow["check"])["time"]
+        add(f"5. `fix --diff` within 2x `check` on the 100k tree: {verdict(ratio <= 2)} ({ratio:.2f}x).")
+    else:
+        add("5. `fix --diff` within 2x `check` on the 100k tree: not measured (this version has no `fix --diff`).")
     peers = []
     for row in full:
         for key, label in (("detect_secrets", "detect-secrets"), ("dotenv_linter", "dotenv-linter")):
@@ -379,21 +436,16 @@ def write_report(data: Dict[str, object], path: Path) -> None:
                 peers.append(f"{ratio:.1f}x faster than {label}" if ratio >= 1 else
                              f"{1 / ratio:.1f}x slower than {label}")
                 peers[-1] += f" on {row['name']}"
-    faster = all(row["check"]["time"] < row[k]["time"] for row in full for k in ("detect_secrets", "dotenv_linter") if k in row)
-    add(f"3. Faster than the peers: {verdict(faster)} ({'; '.join(peers)}). detect-secrets runs its scan in a "
-        "pool of worker processes (both cores); tekup-envlint and dotenv-linter use one.")
-    per_file = [row["check"]["time"] / row["files"] for row in growth]
-    spread = max(per_file) / min(per_file) if per_file else float("nan")
-    hundred = next((row for row in growth if row["files"] == 100_000), None)
-    mem_ok = hundred is not None and hundred["check"]["rss_mb"] < 100
-    add(f"4. Linear growth: time per file varies {spread:.2f}x from the smallest to the largest tree "
-        f"({verdict(spread <= 1.5)} for time, taking within 1.5x as linear); peak memory on the 100,000-file tree "
-        + (f"{hundred['check']['rss_mb']:.0f} MB ({verdict(mem_ok)} for under 100 MB)." if hundred else "not measured."))
+    add("")
+    add(f"The peers, for orientation (JSON): {'; '.join(peers)}. detect-secrets runs its scan in a pool of worker "
+        "processes (both cores); tekup-envlint and dotenv-linter use one.")
     add("")
     add("## Where the time goes")
     add("")
     add(f"One full check of the {st['tree']} tree ({st['files']:,} config files, {st['findings']:,} findings, "
-        f"{st['json_bytes'] / 1e6:.1f} MB of JSON), stage by stage in one process (medians of {st['runs']} runs):")
+        f"{st['json_bytes'] / 1e6:.1f} MB of JSON, {st.get('text_bytes', 0) / 1e6:.1f} MB of text), stage by stage "
+        f"in one process (medians of {st['runs']} runs); the text report is timed after the JSON one, on the same "
+        "findings, and is not counted in the total:")
     add("")
     add("| stage | time | share | peak memory so far |")
     add("|---|---|---|---|")
@@ -548,44 +600,60 @@ def main(argv: Optional[List[str]] = None) -> int:
     company = generate.tree(TREES, COMPANY["files"], COMPANY["apps"])
     trees = {size: generate.tree(TREES, size) for size in sizes}
 
-    # 1. pre-commit
+    # 1. pre-commit: `tekup-envlint check FILES`, as the hook runs it (text), and in JSON
     env_only = one_app(company, with_compose=False)
     with_compose = one_app(company, with_compose=True)
     pre = [
         Measure("pass", [str(PY), "-c", "pass"], company, ok=(0,)),
-        Measure("env_only", [envlint, "check", *env_only, "--format", "json"], company),
-        Measure("with_compose", [envlint, "check", *with_compose, "--format", "json"], company),
+        Measure("env_only", [envlint, "check", *env_only], company),
+        Measure("with_compose", [envlint, "check", *with_compose], company),
+        Measure("env_only_json", [envlint, "check", *env_only, "--format", "json"], company),
     ]
     rounds(pre, runs * 2, "pre-commit")
     data["precommit"] = {m.name: {"time": m.median, "rss_mb": m.rss_mb} for m in pre}
     data["precommit"].update(env_only_files=len(env_only), with_compose_files=len(with_compose),
                              modules_note=imported_modules(company, env_only))
 
-    # 2 and 3. full scans, floor and peers
+    # 2. full scans (text and JSON), the floor, the peers and `fix --diff`
     full_trees = [("company-sized", company)] + [(f"{s // 1000}k", trees[s]) for s in sizes if s == 100_000]
     if args.quick:
         full_trees = [("company-sized", company)]
+    fix = has_fix(envlint)
     full = []
     for name, tree in full_trees:
         paths = config_files(tree)
         env_files = [p for p in paths if not p.endswith((".yml", ".yaml", ".prisma"))]
         ms = [
+            Measure("check_text", [envlint, "check", "."], tree),
             Measure("check", [envlint, "check", ".", "--format", "json"], tree),
             Measure("floor", [str(PY), str(HERE / "floor.py"), "."], tree, ok=(0,)),
             Measure("detect_secrets", [str(BIN / "detect-secrets"), "scan", *paths], tree, ok=(0,)),
             Measure("dotenv_linter", [str(BIN / "dotenv-linter"), *env_files], tree),
         ]
+        if fix:  # the autofix (issue #10): what it would change, written nowhere
+            ms.append(Measure("fix_diff", [envlint, "fix", "--diff", "."], tree))
         rounds(ms, runs, f"full scan {name}")
         row = {m.name: {"time": m.median, "rss_mb": m.rss_mb} for m in ms}
         row.update(name=name, files=generate_count(tree), config=len(paths))
         full.append(row)
     data["full"] = full
+    data["fix"] = fix
+
+    # 3. peak memory of every output format on the largest full-scan tree (one run each)
+    name, tree = full_trees[-1]
+    ms = [Measure(fmt, [envlint, "check", ".", "--format", fmt], tree) for fmt in CHECK_FORMATS]
+    for m in ms:
+        log(f"  memory: --format {m.name} on {name}")
+        m.run()
+    data["formats"] = {"tree": name, "files": generate_count(tree),
+                       "rows": {m.name: {"time": m.times[0], "rss_mb": m.rss_mb} for m in ms}}
 
     # 4. growth
     growth = []
     for size in sizes:
         tree = trees[size]
-        ms = [Measure("check", [envlint, "check", ".", "--format", "json"], tree),
+        ms = [Measure("check_text", [envlint, "check", "."], tree),
+              Measure("check", [envlint, "check", ".", "--format", "json"], tree),
               Measure("floor", [str(PY), str(HERE / "floor.py"), "."], tree, ok=(0,))]
         rounds(ms, runs if size <= 100_000 else max(3, runs // 2), f"growth {size:,}")
         row = {m.name: {"time": m.median, "rss_mb": m.rss_mb} for m in ms}
@@ -609,6 +677,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     log(f"wrote {out} and {out.with_suffix('.png')}")
     sys.stdout.write(out.read_text())
     return 0
+
+
+def has_fix(envlint: str) -> bool:
+    """Whether this version has the `fix` command (issue #10): its row is measured only then."""
+    done = subprocess.run([envlint, "fix", "--help"], capture_output=True, env=_env())
+    return done.returncode == 0 and b"--diff" in done.stdout
 
 
 def generate_count(tree: Path) -> int:
