@@ -15,7 +15,7 @@ its line is unterminated. A BOM is read as a space, so offsets still match the f
 from __future__ import annotations
 
 import re
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaModel, PrismaValue, Problem, SourceFile, Span
 from tekup_envlint.text import LineIndex
@@ -147,6 +147,9 @@ class _Reader:
         tokens: List[_Token] = []
         starts = self.lines.starts
         last = len(starts) - 1
+        wanted: Set[int] = set()  # the lines of full_ranges, by index
+        for lo, hi in full_ranges:
+            wanted.update(range(self.lines.position(lo)[0] - 1, self.lines.position(hi)[0]))
         pending = 0  # lines after a block keyword still to tokenise in full
         for index, start in enumerate(starts):
             end = starts[index + 1] if index < last else len(text)
@@ -154,8 +157,7 @@ class _Reader:
             while body_end > start and text[body_end - 1] in "\r\n":
                 body_end -= 1
             keyword = _BLOCK_LINE.match(text, start, body_end) is not None
-            if (keyword or pending or _meaningful(text[start:body_end])
-                    or full_ranges and any(lo <= body_end and start <= hi for lo, hi in full_ranges)):
+            if keyword or pending or index in wanted or _meaningful(text[start:body_end]):
                 before = len(tokens)
                 tokens.extend(
                     _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
