@@ -101,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _git_toplevel(start: Path) -> Optional[Path]:
+    from tekup_envlint.discovery import work_tree_top
+
+    top = work_tree_top(start)  # without a git process when the answer is certain
+    if top is not None:
+        return top
     try:
         out = subprocess.run(
             ["git", "-c", "core.fsmonitor=false", "-C", str(start), "rev-parse", "--show-toplevel"],
