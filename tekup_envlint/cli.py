@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--output-file", type=Path, metavar="FILE",
                        help="write the report to this file instead of stdout")
 
+    def fix_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--unsafe-fixes", action="store_true",
+                       help="also apply the unsafe fixes (those that move or remove a secret)")
+        p.add_argument("--allow-dirty", action="store_true",
+                       help="write files that have changes git could not restore")
+        p.add_argument("--force", action="store_true", help="write even outside a git repository")
+
     check = sub.add_parser("check", help="lint the configuration and report findings")
     scan_options(check, CHECK_FORMATS)
     check.add_argument("--statistics", action="store_true", help="counts by rule and by app instead of each finding")
@@ -61,6 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--live", action="store_true",
                        help="also connect (read-only) to the databases the configuration names (LIV rules)")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    check.add_argument("--show-fixes", action="store_true",
+                       help="list the fixes applied (with --fix) or available (without it)")
+    fix_options(check)
+
+    fix = sub.add_parser("fix", help="apply the fixes (the strategy's, and the safe ones of every rule)")
+    scan_options(fix, ("text", "json"))
+    fix.add_argument("--strategy", choices=("supabase", "docker"),
+                     help="what the databases should be: supabase (Option B) or docker (Option A); "
+                          "default: the config file's `strategy`")
+    fix.add_argument("--diff", action="store_true",
+                     help="print a unified diff of the changes and write nothing; exit 1 if anything would change")
+    fix.add_argument("--plan-out", type=Path, metavar="FILE", help="write the plan as Markdown to FILE")
+    fix.add_argument("--select", action="append", help="only the fixes of these rule codes or prefixes")
+    fix.add_argument("--ignore", action="append", help="not the fixes of these rule codes or prefixes")
+    fix_options(fix)
 
     mapping = sub.add_parser("map", help="show which database each app's configuration points at")
     scan_options(mapping, MAP_FORMATS)
@@ -271,13 +294,34 @@ def _check(args: argparse.Namespace) -> int:
     scope = _scope(root, folders, only, config)
     if args.live:
         _need_live()
-    bar = _progress(args)
-    try:
-        result = engine.run(root, config, scope, progress=bar, key=_baseline_key(), live=args.live)
-    finally:
-        if bar is not None:
-            bar.close()
+    if args.fix:
+        if args.live:
+            raise UsageError("--fix does not combine with --live")
+        outcome = _run_fix(args, root, config, scope, only, write=True)
+        result = outcome.result
+        if args.show_fixes or args.format in ("text", "concise"):
+            from tekup_envlint.report.fix import fixed_lines
+
+            lines = fixed_lines(outcome.applied, outcome.scrub) if args.show_fixes else (
+                [f"Fixed {len(outcome.applied)} finding{'' if len(outcome.applied) == 1 else 's'}."]
+                if outcome.applied else [])
+            lines += [f"Not fixed: {f.path}:{f.line} {f.code} {why}" for f, why in outcome.rejected]
+            sys.stderr.write("".join(outcome.scrub(line) + "\n" for line in lines))
+    else:
+        bar = _progress(args)
+        try:
+            result = engine.run(root, config, scope, progress=bar, key=_baseline_key(), live=args.live)
+        finally:
+            if bar is not None:
+                bar.close()
     findings = engine.restrict(result.findings, only) if only is not None else result.findings
+    if args.show_fixes and not args.fix:
+        from tekup_envlint.report.fix import available_lines
+
+        from tekup_envlint.text import printable
+
+        sys.stderr.write("".join(printable(line) + "\n"
+                                 for line in available_lines(findings, result.redactor.scrub, args.unsafe_fixes)))
     if args.write_baseline is not None:
         return _write_baseline(args.write_baseline, findings)
     if args.baseline is not None:
@@ -287,6 +331,81 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if engine.failing(findings, config.fail_on) else EXIT_OK
+
+
+def _run_fix(args: argparse.Namespace, root: Path, config, scope, only, *, write: bool):
+    """The fix loop for `fix` and `check --fix`; a refusal to write is a usage error."""
+    from tekup_envlint.fix import FixRefused, run_fix
+    from tekup_envlint.writes import WriteFailed
+
+    try:
+        return run_fix(root, config, unsafe=args.unsafe_fixes, scope=scope, write=write, only=only,
+                       allow_dirty=args.allow_dirty, force=args.force, key=_baseline_key())
+    except FixRefused as err:
+        done = f"written before the refusal: {', '.join(err.written)}" if err.written else "nothing written"
+        raise UsageError(f"{done}: {err}") from None
+    except WriteFailed as err:
+        written = ", ".join(err.written) or "none"
+        raise UsageError(f"{err}; files written: {written}; untouched: {', '.join(err.unwritten) or 'none'}") from None
+
+
+def _fix(args: argparse.Namespace) -> int:
+    """`fix`: apply the fixes (or show them with --diff), then the plan."""
+    from tekup_envlint import engine
+    from tekup_envlint.report import fix as report
+
+    paths, not_config = _configuration_files(args.paths)
+    for raw in not_config:
+        sys.stderr.write(f"tekup-envlint: {raw} is not a configuration file; skipped\n")
+    if not_config and not paths:
+        return EXIT_OK
+    root, folders, only = resolve_scope(paths)
+    config = _load_config(args, root)
+    if args.strategy:
+        config = replace(config, strategy=args.strategy)
+    scope = _scope(root, folders, only, config)
+    outcome = _run_fix(args, root, config, scope, only, write=not args.diff)
+    plan_text = _plan_text(outcome)
+    if args.plan_out is not None:
+        _write_plan(args.plan_out, outcome)
+    with _output(args) as stream:
+        if args.format == "json":
+            stream.write(report.fix_json(outcome, outcome.scrub, diff=args.diff, plan_text=plan_text))
+        else:
+            if args.diff:
+                stream.write(report.unified_diff(outcome.changes, outcome.scrub))
+            summary = report.summary_lines(outcome, outcome.scrub, diff=args.diff, unsafe=args.unsafe_fixes,
+                                           plan_text=plan_text)
+            (sys.stderr if args.diff else stream).write("".join(line + "\n" for line in summary))
+    if args.diff:
+        return EXIT_FINDINGS if outcome.changes else EXIT_OK
+    remaining = engine.restrict(outcome.remaining, only) if only is not None else outcome.remaining
+    return EXIT_FINDINGS if engine.failing(remaining, config.fail_on) else EXIT_OK
+
+
+def _plan_text(outcome) -> Optional[str]:
+    """B's text plan when `plan.py` is present (None: the fix notes are listed instead)."""
+    if outcome.plan is None:
+        return None
+    from tekup_envlint import plan as planning  # type: ignore[attr-defined]
+
+    return outcome.scrub(planning.to_text(outcome.plan))
+
+
+def _write_plan(path: Path, outcome) -> None:
+    """`--plan-out FILE`: the plan as Markdown for a pull request."""
+    if outcome.plan is not None:
+        from tekup_envlint import plan as planning  # type: ignore[attr-defined]
+
+        text = outcome.scrub(planning.to_markdown(outcome.plan))
+    else:
+        from tekup_envlint.report.fix import notes_markdown
+
+        text = notes_markdown(outcome.applied, outcome.scrub)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be written ({err.strerror})") from None
 
 
 def _write_baseline(path: Path, findings) -> int:
@@ -592,7 +711,7 @@ def _config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "map": _map, "rules": _rules, "explain": _explain, "survey": _survey, "init": _init, "config": _config}
+COMMANDS = {"check": _check, "fix": _fix, "map": _map, "rules": _rules, "explain": _explain, "survey": _survey, "init": _init, "config": _config}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -13,7 +13,7 @@ import stat
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tekup_envlint.config import Config
 from tekup_envlint.models import SourceFile
@@ -296,6 +296,56 @@ def ignored_by_git(root: Path, paths: Sequence[str]) -> Set[str]:
 
 
 
+def unsaved(root: Path, paths: Sequence[str]) -> Optional[Set[str]]:
+    """Which of these repo-relative files git could not bring back if they were rewritten
+    now, or None when the root is not in a git work tree.
+
+    A file is saved when its bytes are the blob git's index holds for it (staged changes
+    count as saved: that is what a pre-commit hook sees), or when git ignores it (it was
+    never git's to restore; the fixes keep its values themselves). Otherwise, an unstaged
+    edit or a file git does not know, it is unsaved: `fix` refuses to write it without
+    `--allow-dirty`. The blob id is computed here rather than asking `git status`, which
+    would run the repository's clean filters; so a file git converts (autocrlf, filters)
+    counts as unsaved, erring on the side of asking.
+    """
+    import hashlib
+
+    base = ["git", "--literal-pathspecs", "-c", "core.fsmonitor=false", "-C", str(root)]
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    try:
+        inside = subprocess.run(base + ["rev-parse", "--is-inside-work-tree"], stdin=subprocess.DEVNULL,
+                                capture_output=True, env=env, check=False, timeout=GIT_TIMEOUT)
+        if inside.returncode != 0 or inside.stdout.strip() != b"true":
+            return None
+        if not paths:
+            return set()
+        staged = subprocess.run(base + ["ls-files", "-s", "-z", "--", *paths], stdin=subprocess.DEVNULL,
+                                capture_output=True, env=env, check=False, timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if staged.returncode != 0:
+        return None
+    blobs: Dict[str, Tuple[str, str]] = {}  # path -> (mode, blob id)
+    for entry in os.fsdecode(staged.stdout).split("\0"):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[2] == "0":  # stage 0: not a merge conflict
+            blobs[path] = (fields[0], fields[1])
+    found = set(paths) - set(blobs)
+    found -= ignored_by_git(root, sorted(found))
+    for path, (mode, blob) in blobs.items():
+        full = root / path
+        try:
+            data = os.fsencode(os.readlink(full)) if mode == "120000" else full.read_bytes()
+        except OSError:
+            found.add(path)
+            continue
+        digest = hashlib.sha256 if len(blob) == 64 else hashlib.sha1
+        if digest(b"blob %d\0" % len(data) + data).hexdigest() != blob:
+            found.add(path)
+    return found & set(paths)
+
+
 _SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
 
 
@@ -467,8 +517,13 @@ def _outside_problem(full: Path, root_real: str) -> Optional[str]:
     return None
 
 
-def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) -> List[SourceFile]:
-    """Every configuration file under root (or under the repo-relative folders in scope)."""
+def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
+             created: Optional[Mapping[str, bool]] = None) -> List[SourceFile]:
+    """Every configuration file under root (or under the repo-relative folders in scope).
+
+    `created`: files a fix run would create (not on disk yet), each with whether git would
+    ignore it; they are found as if they existed.
+    """
     root = root.resolve()
     prefixes = tuple(s.rstrip("/") + "/" for s in scope if s not in (".", "")) if scope else ()
     # a pathspec per scoped folder; past a few hundred, one listing of everything is cheaper
@@ -513,6 +568,10 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
     # file, the Prisma schema that declares the schemas)
     named = [p for p in (config.docker.compose_file, config.prisma_schema) if p]
     paths = paths + [p for p in named if p not in paths and (root / p).is_file()]
+    created = {p: ign for p, ign in (created or {}).items()
+               if p not in paths and (not prefixes or p.startswith(prefixes))}
+    paths = paths + sorted(created)
+    ignored_set.update(p for p, ign in created.items() if ign)
     manifest_dirs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] in MANIFESTS}
     names_by_dir: Dict[str, Set[str]] = {}
     for p in paths:
@@ -539,8 +598,10 @@ def discover(root: Path, config: Config, scope: Optional[Sequence[str]] = None) 
         try:
             st = os.lstat(full)
         except OSError:
-            continue  # deleted in the work tree but still in git's index
-        if stat.S_ISLNK(st.st_mode):
+            if path not in created:
+                continue  # deleted in the work tree but still in git's index
+            st = None
+        if st is not None and stat.S_ISLNK(st.st_mode):
             skip = _link_problem(full, root_real)
         if skip is None and path in named:
             skip = _outside_problem(full, root_real)

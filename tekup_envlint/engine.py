@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from tekup_envlint.catalogue import catalogue, matches, select_codes
 from tekup_envlint.config import Config
@@ -109,14 +109,30 @@ def _ignored_at(config: Config) -> Callable[[str, str], bool]:
     return ignored
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """Texts that stand in for files on disk during a fix run (nothing written yet).
+
+    `texts`: repo-relative path -> the text a run should see. `created`: the paths among
+    them that do not exist on disk, each with whether git would ignore it.
+    """
+
+    texts: Mapping[str, str]
+    created: Mapping[str, bool]
+
+
 def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
-               progress: Optional[Progress] = None) -> List[ParsedFile]:
-    sources = discover(root, config, scope)
+               progress: Optional[Progress] = None, overlay: Optional[Overlay] = None) -> List[ParsedFile]:
+    """Discover and read every configuration file; `overlay` (the fix loop's texts in
+    memory) replaces what is on disk and adds the files it creates."""
+    created = overlay.created if overlay is not None else None
+    texts = overlay.texts if overlay is not None else None
+    sources = discover(root, config, scope, created)
     if progress is None:
-        return [read(root, source, config.max_file_size) for source in sources]
+        return [read(root, source, config.max_file_size, texts) for source in sources]
     files: List[ParsedFile] = []
     for done, source in enumerate(sources, 1):
-        files.append(read(root, source, config.max_file_size))
+        files.append(read(root, source, config.max_file_size, texts))
         progress(done, len(sources))
     return files
 
@@ -211,14 +227,18 @@ def _dedupe(findings: List[Finding]) -> List[Finding]:
 
 
 def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
-        progress: Optional[Progress] = None, key: bytes = DEFAULT_KEY, live: bool = False) -> Result:
+        progress: Optional[Progress] = None, key: bytes = DEFAULT_KEY, live: bool = False,
+        overlay: Optional[Overlay] = None) -> Result:
     """Check a monorepo (or only the apps in scope) and return the findings.
+
+    With `overlay`, the files it holds are checked as they would be after a fix
+    (`fix.py`), without anything being written.
 
     With `live`, every database the configuration names is surveyed first (`live.py`), so
     the LIV rules can hold the configuration against it; without it they find nothing.
     """
     root = root.resolve()
-    files = load_files(root, config, scope, progress)
+    files = load_files(root, config, scope, progress, overlay)
     workspace = build(root, config, files)
     if live:
         from tekup_envlint.endpoints import reach_workspace

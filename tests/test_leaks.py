@@ -234,6 +234,10 @@ COMMANDS = [
     ("config", "--format", "json"),
     ("rules", "--format", "json"),
     ("explain", "--all"),
+    ("check", "--show-fixes", "--unsafe-fixes"),
+    ("fix", "--diff"),
+    ("fix", "--diff", "--unsafe-fixes", "--strategy", "supabase"),
+    ("fix", "--diff", "--unsafe-fixes", "--strategy", "docker", "--format", "json"),
 ]
 
 

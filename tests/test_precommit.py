@@ -125,3 +125,18 @@ def test_the_readme_snippet_runs(hook_repo: Path, pre_commit_env, tmp_path: Path
     head = git(hook_repo, "rev-parse", "HEAD").strip()
     assert f"rev: {head}" in (project / ".pre-commit-config.yaml").read_text()
     assert pre_commit(["run", "--all-files"], project, pre_commit_env).returncode == 0
+
+
+def test_try_repo_fix_hook_fixes_the_files_it_is_given(hook_repo: Path, pre_commit_env, tmp_path: Path) -> None:
+    """`tekup-envlint-fix` gets the staged file names and fixes them (pre-commit then fails
+    the commit because files changed, and the person adds the fix)."""
+    project = user_project(tmp_path / "fixable", {
+        "apps/api/package.json": "{}",
+        "apps/api/.env.example": "PORT=3000\nNAME=api\nPORT=3000\n",
+    })
+    done = pre_commit(["try-repo", str(hook_repo), "tekup-envlint-fix", "--all-files"], project, pre_commit_env)
+    assert done.returncode == 1 and "files were modified by this hook" in done.stdout, done.stdout + done.stderr
+    assert (project / "apps/api/.env.example").read_text() == "PORT=3000\nNAME=api\n"
+    git(project, "add", "-A")
+    done = pre_commit(["try-repo", str(hook_repo), "tekup-envlint-fix", "--all-files"], project, pre_commit_env)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from tekup_envlint.catalogue import catalogue
 from tekup_envlint.checks import rule
-from tekup_envlint.models import Hit, Interpolation, ParsedFile, Setting, SourceFile
+from tekup_envlint.models import Edit, Fix, Hit, Interpolation, ParsedFile, Setting, SourceFile
+from tekup_envlint.text import BOM
 from tekup_envlint.workspace import App, Workspace
 
 # Interpolations that fail without a value: no operator (`${VAR}`, `$VAR`) or "required".
@@ -135,7 +137,7 @@ def duplicate_key(ws: Workspace) -> Iterator[Hit]:
             winner = last[setting.key]
             same = "the same value as" if previous.value == setting.value else "a different value from"
             wins = "this one" if winner is setting else f"line {winner.key_span.line}"
-            yield _hit(
+            hit = _hit(
                 parsed,
                 setting,
                 f"{setting.key} is set again here with {same} line {previous.key_span.line}; "
@@ -143,6 +145,41 @@ def duplicate_key(ws: Workspace) -> Iterator[Hit]:
                 f"the earlier line is dead",
                 value=setting.value,
             )
+            if previous.value == setting.value:
+                hit = replace(hit, fix=_drop_repeat(parsed, setting, previous.key_span.line))
+            yield hit
+
+
+_LINE_END = re.compile(r"[^\S\r\n]*(\r\n|\n|\r|$)")
+
+
+def _drop_repeat(parsed: ParsedFile, setting: Setting, first_line: int) -> Optional[Fix]:
+    """Delete the line of a repeat that sets the same value as the occurrence before it.
+
+    Nothing a reader sees changes: the earlier line has the same value, and whichever of
+    the two was last, the value kept is that value. Not offered when the line holds more
+    than the assignment (a comment would be lost) or when the value may be expanded (`$`:
+    python-dotenv and Compose expand it with what is defined at that point of the file).
+    """
+    text = parsed.text
+    span = setting.value_span
+    if span is None or "$" in text[span.start:span.end]:
+        return None
+    start = max(text.rfind("\n", 0, setting.key_span.start), text.rfind("\r", 0, setting.key_span.start)) + 1
+    head = text[start:setting.key_span.start].lstrip(BOM).strip()
+    if head not in ("", "export"):
+        return None
+    end = _LINE_END.match(text, span.end)
+    if end is None:
+        return None
+    stop = end.end()
+    if not end.group(1):  # the last line, with no line break: take the break before it
+        before = text[:start]
+        start -= 2 if before.endswith("\r\n") else 1 if before.endswith(("\n", "\r")) else 0
+    if start < 0 or (start == 0 and text.startswith(BOM)):
+        return None
+    return Fix(f"delete the repeated {setting.key} (line {setting.key_span.line} sets the value of line {first_line} again)",
+               (Edit(parsed.source.path, start, stop, ""),), "safe")
 
 
 # --------------------------------------------------------------------------- DRF004
@@ -343,6 +380,7 @@ def _template_of(templates: Dict[str, List[Tuple[FrozenSet[str], str]]], rel: st
 @rule("DRF005")
 def missing_env_file(ws: Workspace) -> Iterator[Hit]:
     templates: Optional[Dict[str, List[Tuple[FrozenSet[str], str]]]] = None  # built at the first missing file
+    present = {f.source.path for f in ws.files}  # a file a fix creates is here before it is on disk
     for parsed in ws.files:
         if parsed.source.kind != "compose":
             continue
@@ -355,7 +393,7 @@ def missing_env_file(ws: Workspace) -> Iterator[Hit]:
                     continue
                 if Path(path).is_absolute() or os.path.isabs(path):
                     continue  # a path on some machine, not in the repository
-                if (base / path).exists():
+                if _join(folder, path) in present or (base / path).exists():
                     continue
                 if templates is None:
                     templates = _templates(ws)

@@ -11,6 +11,7 @@ import os
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping, Optional
 
 from tekup_envlint.models import ParsedFile, Problem, SourceFile, Span
 
@@ -74,10 +75,16 @@ def _open_beneath(root: str, parts: "list[str]") -> int:
         os.close(folder)
 
 
-def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
-    """Read and parse one file; anything that goes wrong becomes a problem on line 1."""
+def read(root: Path, source: SourceFile, max_size: int, overlay: Optional[Mapping[str, str]] = None) -> ParsedFile:
+    """Read and parse one file; anything that goes wrong becomes a problem on line 1.
+
+    `overlay` holds texts that replace what is on disk (`fix --diff` converges in memory
+    without writing); a path in it is parsed from that text and not opened.
+    """
     if source.skip:
         return _unreadable(source, "SYN006", source.skip)
+    if overlay is not None and source.path in overlay:
+        return parse_text(source, overlay[source.path])
     try:
         fd = _open(root, source)
         with os.fdopen(fd, "rb") as handle:
@@ -119,6 +126,32 @@ def read(root: Path, source: SourceFile, max_size: int) -> ParsedFile:
                                     f"({recovered.count(chr(10)) + 1} lines), re-save it as UTF-8", _START)
         return replace(parsed, problems=(problem,) + parsed.problems)
     return parse_text(source, text)
+
+
+def read_text(root: Path, path: str, max_size: int) -> Optional[str]:
+    """The UTF-8 text of a file that is not a configuration file (a `.gitignore` a fix
+    edits), opened as safely as `read` opens one; None when it does not exist.
+
+    Raises OSError (PermissionError for a path outside the root) and ValueError for a
+    file too large or not UTF-8: a fix must not edit what it could not read exactly.
+    """
+    source = SourceFile(path=path, kind="dotenv", app=".", env="default", tracked=False)
+    try:
+        fd = _open(root, source)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:
+        raise ValueError(f"{path} is over the {max_size:,}-byte limit")
+    from tekup_envlint.text import decode
+
+    text, why = decode(data)
+    if text is None:
+        raise ValueError(f"{path} {why}")
+    return text
 
 
 def parse_text(source: SourceFile, text: str) -> ParsedFile:

@@ -20,7 +20,7 @@ def rule_page(rule: Rule) -> str:
     sections = [
         f"# {rule.name} ({rule.code})",
         f"Category: {rule.category}. Default severity: {rule.severity}."
-        + (" Fixable." if rule.fixable else ""),
+        + (f" Fixable ({rule.extra.get('fix_applicability', 'safe')})." if rule.fixable else ""),
         "## What it does\n" + rule.summary + ".",
         "## Why is this bad?\n" + rule.why,
         "## Example\n```\n" + _example(rule.bad) + "```",

@@ -142,12 +142,16 @@ def check_lines(
     if findings:
         yield []
     counts = Counter(f.severity for f in findings)
-    fixable = sum(1 for f in findings if f.fix is not None)
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "safe")
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability != "safe")
     if findings:
         parts = [plural(counts[s], s) for s in ("error", "warning", "info") if counts[s]]
         summary = f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in {plural(checked, 'file')} checked."
         if fixable:
-            summary += f" {fixable} fixable with `tekup-envlint fix`."
+            summary += f" {fixable} fixable with `tekup-envlint fix`"
+            summary += f" ({unsafe} more with --unsafe-fixes)." if unsafe else "."
+        elif unsafe:
+            summary += f" {unsafe} fixable with `tekup-envlint fix --unsafe-fixes`."
         yield [(summary, "bold")]
     else:
         yield [(f"All checks passed ({plural(checked, 'file')} checked).", "bold green")]

@@ -1,0 +1,339 @@
+"""The autofix loop: check, take the findings' fixes, apply them in memory, re-check, repeat.
+
+Why a loop: one fix changes what the checks see (a DSN rewritten makes a load set
+consistent, a secret moved creates a local file), so fixes are applied in passes until
+no fix applies any more (at most MAX_PASSES). Everything happens on an in-memory overlay
+that the engine's reads honour (`engine.Overlay`), so `--diff` converges exactly as a
+real run does without writing; a real run writes the result at the end (`writes.py`) and
+checks once more from disk. A fix is taken only when
+
+- it is safe, or unsafe and `unsafe` was asked for;
+- its edits do not overlap edits already chosen in this pass (it waits for the next);
+- every file it edits could be read exactly (not a SYN003 recovered text, not skipped)
+  and could be written (`writes.refusal`);
+- no file it edits gains a parser problem.
+
+Otherwise it is rejected, with the reason, and the file is left as it was.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from tekup_envlint import engine, writes
+from tekup_envlint.config import Config
+from tekup_envlint.edits import OverlappingEdits, apply_edits
+from tekup_envlint.models import Edit, Finding, Fix, ParsedFile, SourceFile
+
+MAX_PASSES = 10
+# problems that say a file's text is not exactly the file's bytes, or was not read at all
+_UNEDITABLE = ("SYN003", "SYN006")
+
+
+class FixRefused(Exception):
+    """The run would write files git cannot restore (or there is no git and no --force)."""
+
+    def __init__(self, message: str, paths: Sequence[str] = (), written: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.paths = tuple(paths)
+        self.written = tuple(written)  # files earlier rounds of the run had written
+
+
+@dataclass
+class FixOutcome:
+    """What a fix run did (or, without writing, would do)."""
+
+    changes: Dict[str, Tuple[Optional[str], str]] = field(default_factory=dict)  # path -> (old or None, new)
+    applied: List[Tuple[Finding, Fix]] = field(default_factory=list)
+    rejected: List[Tuple[Finding, str]] = field(default_factory=list)
+    remaining: List[Finding] = field(default_factory=list)  # the findings of the last check
+    plan: object = None  # plan.Plan (B) when that module is present
+    written: List[str] = field(default_factory=list)
+    converged: bool = True
+    result: Optional[engine.Result] = None  # the last check (its redactor scrubs output)
+    first: Optional[engine.Result] = None  # the first check (knows the secrets before the fix)
+
+    def scrub(self, text: str) -> str:
+        """`text` with every secret either check knew replaced by its redacted form."""
+        for result in (self.first, self.result):
+            if result is not None:
+                text = result.redactor.scrub(text)
+        return text
+
+
+def wanted(fix: Optional[Fix], unsafe: bool) -> bool:
+    return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or unsafe)
+
+
+def run_fix(root: Path, config: Config, *, unsafe: bool, scope: Optional[Sequence[str]] = None,
+            write: bool, only: Optional[Sequence[str]] = None, allow_dirty: bool = False,
+            force: bool = False, key: bytes = engine.DEFAULT_KEY) -> FixOutcome:
+    """Apply the fixes of the findings (only those located in `only`, when given) until
+    none applies; write the files at the end when `write`.
+
+    Raises FixRefused before writing anything when a file to write has changes git could
+    not restore (unless `allow_dirty`) or the root is not in git (unless `force`).
+    """
+    root = root.resolve()
+    loop = _Loop(root, config, unsafe, scope, only, key)
+    outcome = loop.outcome
+    unsaved: Set[str] = set()
+    asked: Set[str] = set()
+    while True:
+        loop.converge()
+        pending = loop.pending
+        if not write:
+            outcome.changes = pending
+            break
+        if not pending:
+            break
+        # asked before a path is first written (a file this run wrote is its own work)
+        fresh = sorted(p for p, (old, _) in pending.items()
+                       if old is not None and p not in outcome.written and p not in asked)
+        asked.update(fresh)
+        unsaved |= _unsaved(root, fresh, force)
+        blocked = sorted(p for p in pending if p in unsaved and p not in outcome.written)
+        if blocked and not allow_dirty:
+            raise FixRefused("these files have changes git could not restore (commit or stash them, "
+                             "or pass --allow-dirty): " + ", ".join(blocked), blocked, outcome.written)
+        done = writes.write_all(root, pending)
+        if done.refused:  # changed or locked since the run began: nothing written this round
+            loop.refuse(done.refused)
+            continue
+        outcome.written.extend(p for p in done.written if p not in outcome.written)
+        loop.committed()
+    outcome.plan = _plan(outcome, config)
+    return outcome
+
+
+def _unsaved(root: Path, paths: Sequence[str], force: bool) -> Set[str]:
+    from tekup_envlint.discovery import unsaved
+
+    found = unsaved(root, paths)
+    if found is None:
+        if not force:
+            raise FixRefused(f"{root} is not in a git repository, so the files could not be restored "
+                             "after a fix; pass --force to write anyway (or --diff to see the changes)")
+        return set()
+    return found
+
+
+def _plan(outcome: FixOutcome, config: Config) -> object:
+    """B's plan of what needs a person, when `plan.py` exists; else None (notes are shown)."""
+    try:
+        from tekup_envlint import plan as planning  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if outcome.result is None:
+        return None
+    return planning.build_plan(outcome.result.workspace, [fix for _, fix in outcome.applied], config.strategy)
+
+
+class _Loop:
+    """The passes of one run: the overlay of changed texts and what each pass decided."""
+
+    def __init__(self, root: Path, config: Config, unsafe: bool, scope: Optional[Sequence[str]],
+                 only: Optional[Sequence[str]], key: bytes) -> None:
+        self.root, self.config, self.unsafe, self.scope, self.key = root, config, unsafe, scope, key
+        self.only = set(only) if only is not None else None
+        self.outcome = FixOutcome()
+        self.texts: Dict[str, str] = {}  # the overlay: changed files not yet written
+        self.disk: Dict[str, Optional[str]] = {}  # each changed file's text on disk (None: absent)
+        self.refused: Dict[str, str] = {}  # paths that cannot be written, and why
+        self.passes_left = MAX_PASSES
+        self._rejected: Set[Tuple[str, str, int, str, str]] = set()
+        self._written_applied = 0  # fixes of rounds already on disk
+        self._owner: Dict[str, str] = {}  # real file -> the one path it is edited through
+
+    # -- one pass ---------------------------------------------------------------------
+    def converge(self) -> None:
+        """Passes until no fix applies (or the cap); leaves the last check in the outcome."""
+        outcome = self.outcome
+        while True:
+            result = engine.run(self.root, self.config, self.scope, key=self.key, overlay=self._overlay())
+            if outcome.first is None:
+                outcome.first = result
+            outcome.result = result
+            outcome.remaining = list(result.findings)
+            candidates = [(f, f.fix) for f in result.findings
+                          if wanted(f.fix, self.unsafe) and (self.only is None or f.path in self.only)]
+            if not candidates:
+                outcome.converged = True
+                return
+            if not self.passes_left:
+                outcome.converged = False
+                return
+            self.passes_left -= 1
+            if not self._apply(result, candidates):
+                outcome.converged = True
+                return
+
+    def _apply(self, result: engine.Result, candidates: List[Tuple[Finding, Fix]]) -> bool:
+        """Choose and apply this pass's fixes; whether any was applied."""
+        parsed = {f.source.path: f for f in result.workspace.files}
+        chosen: Dict[str, List[Edit]] = {}  # path -> edits accepted this pass
+        current: Dict[str, Optional[str]] = {}  # path -> text this pass started from
+        applied: List[Tuple[Finding, Fix]] = []
+        for finding, fix in candidates:
+            why = self._why_not(fix, parsed, current) or _broken(fix, current)
+            if why is None:
+                trial = {p: chosen.get(p, []) + [e for e in fix.edits if e.path == p] for p in _paths(fix)}
+                try:
+                    texts = {p: apply_edits(current[p] or "", edits) for p, edits in trial.items()}
+                except OverlappingEdits:
+                    continue  # overlaps a fix chosen this pass: the next pass looks again
+                why = self._adds_problems(texts, current, parsed)
+                if why is None:
+                    chosen.update(trial)
+                    applied.append((finding, fix))
+                    continue
+            self._reject(finding, fix, why)
+        for path, edits in chosen.items():
+            new = apply_edits(current[path] or "", edits)
+            if new == current[path]:
+                continue
+            self.disk.setdefault(path, current[path])  # first change of this round: the disk's text
+            self.texts[path] = new
+        self.outcome.applied.extend(applied)
+        return bool(applied)
+
+    def _why_not(self, fix: Fix, parsed: Mapping[str, ParsedFile], current: Dict[str, Optional[str]]) -> Optional[str]:
+        """Why a fix cannot be applied to the files it edits (None: it can be tried);
+        fills `current` with the text of each file it edits."""
+        for path in _paths(fix):
+            if path in self.refused:
+                return f"{path} {self.refused[path]}"
+            why = writes.refusal(self.root, path)
+            if why is not None:
+                return f"{path} {why}"
+            if path in current:
+                continue
+            real, _ = writes.target(self.root, path)
+            alias = self._owner.setdefault(real or path, path)
+            if alias != path:
+                return f"{path} is the same file as {alias} (a symlink); it is changed through that path only"
+            if path in parsed:
+                problems = [p for p in parsed[path].problems if p.code in _UNEDITABLE]
+                if problems:
+                    return (f"{path} was not read exactly ({problems[0].code}: its text was recovered "
+                            "or not read), so it is never edited")
+                current[path] = parsed[path].text
+            elif path in self.texts:
+                current[path] = self.texts[path]
+            else:
+                try:
+                    from tekup_envlint.parsers import read_text
+
+                    current[path] = read_text(self.root, path, self.config.max_file_size)
+                except (OSError, ValueError) as err:
+                    return f"{path} cannot be read exactly ({type(err).__name__}), so it is never edited"
+        return None
+
+    def _adds_problems(self, texts: Mapping[str, str], current: Mapping[str, Optional[str]],
+                       parsed: Mapping[str, ParsedFile]) -> Optional[str]:
+        """Why the new texts are worse than the old ones for the parser (None: they are not)."""
+        from tekup_envlint.parsers import parse_text
+
+        for path, text in texts.items():
+            source = parsed[path].source if path in parsed else _source_for(path)
+            if source is None:
+                continue  # not configuration (a .gitignore): no parser to ask
+            before = Counter(p.code for p in parse_text(source, current[path] or "").problems)
+            after = Counter(p.code for p in parse_text(source, text).problems)
+            added = after - before
+            if added:
+                return f"{path} would gain parser problems ({', '.join(sorted(added))}); left as it was"
+        return None
+
+    def _reject(self, finding: Finding, fix: Fix, why: str) -> None:
+        marker = (finding.code, finding.path, finding.line, fix.title, why)
+        if marker not in self._rejected:
+            self._rejected.add(marker)
+            self.outcome.rejected.append((finding, why))
+
+    # -- the overlay and the disk ---------------------------------------------------------
+    def _overlay(self) -> Optional[engine.Overlay]:
+        if not self.texts:
+            return None
+        absent = [p for p in self.texts if self.disk.get(p) is None]
+        created: Dict[str, bool] = {}
+        if absent:
+            from tekup_envlint.discovery import ignored_by_git
+
+            ignored = ignored_by_git(self.root, absent)
+            created = {p: p in ignored or _ignored_by_overlay(p, self.texts, self.disk) for p in absent}
+        return engine.Overlay(texts=dict(self.texts), created=created)
+
+    def refuse(self, refused: Mapping[str, str]) -> None:
+        """Files that could not be written: forget the overlay and never touch them again."""
+        self.refused.update(refused)
+        self.texts.clear()
+        self.disk.clear()
+        del self.outcome.applied[self._written_applied:]
+        self.passes_left = MAX_PASSES
+
+    def committed(self) -> None:
+        """The overlay is on disk now: record the changes and check from disk next."""
+        for path, new in self.texts.items():
+            old = self.outcome.changes.get(path, (self.disk[path], ""))[0]
+            self.outcome.changes[path] = (old, new)
+        self._written_applied = len(self.outcome.applied)
+        self.texts.clear()
+        self.disk.clear()
+
+    @property
+    def pending(self) -> Dict[str, Tuple[Optional[str], str]]:
+        """The changes not written yet: path -> (text on disk or None, new text)."""
+        return {p: (self.disk[p], t) for p, t in self.texts.items() if t != self.disk[p]}
+
+
+def _broken(fix: Fix, current: Mapping[str, Optional[str]]) -> Optional[str]:
+    """Why a fix cannot be applied even on its own (its edits overlap or miss the text)."""
+    for path in _paths(fix):
+        try:
+            apply_edits(current[path] or "", [e for e in fix.edits if e.path == path])
+        except OverlappingEdits:
+            return f"{path}: the fix's edits overlap each other or lie outside the file's text"
+    return None
+
+
+def _paths(fix: Fix) -> List[str]:
+    return list(dict.fromkeys(e.path for e in fix.edits))
+
+
+def _source_for(path: str) -> Optional[SourceFile]:
+    """A SourceFile to parse a file that discovery has not seen (one a fix creates)."""
+    from tekup_envlint.discovery import file_kind
+
+    folder, _, name = path.rpartition("/")
+    kind = file_kind(name, folder.rpartition("/")[2])
+    if kind is None:
+        return None
+    return SourceFile(path=path, kind=kind, app=".", env="default", tracked=False)
+
+
+def _ignored_by_overlay(path: str, texts: Mapping[str, str], disk: Mapping[str, Optional[str]]) -> bool:
+    """Whether a line the run adds to a `.gitignore` covers `path` (git reads the disk, not
+    the overlay, so a file created and ignored in the same run is judged here). Simple
+    patterns only: a name anywhere below the `.gitignore`, or a path from its folder."""
+    for ignore_path, text in texts.items():
+        folder, _, name = ignore_path.rpartition("/")
+        if name != ".gitignore" or (folder and not path.startswith(folder + "/")):
+            continue
+        rel = path[len(folder) + 1:] if folder else path
+        old_lines = set((disk.get(ignore_path) or "").splitlines())
+        for line in text.splitlines():
+            pattern = line.strip()
+            if not pattern or pattern in old_lines or pattern.startswith(("#", "!")):
+                continue
+            if "/" in pattern.rstrip("/"):
+                if fnmatch.fnmatchcase(rel, pattern.lstrip("/")):
+                    return True
+            elif fnmatch.fnmatchcase(posixpath.basename(rel), pattern):
+                return True
+    return False
