@@ -29,7 +29,7 @@ def _dumps(document: Dict[str, Any]) -> str:
 
 
 class _EscapingWriter:
-    """Collects the encoder's pieces and writes them, escaped, a few thousand at a time.
+    """Collects the encoder's pieces and writes them, escaped, some 64K characters at a time.
 
     `json.dump` with an indent hands over about a million small pieces for a large report;
     writing them in batches keeps memory flat without a write call per piece. A surrogate
@@ -39,15 +39,18 @@ class _EscapingWriter:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.pieces: List[str] = []
+        self.size = 0  # characters held: a piece may be a whole finding
 
     def write(self, piece: str) -> None:
         self.pieces.append(piece)
-        if len(self.pieces) >= 4096:
+        self.size += len(piece)
+        if self.size >= 1 << 16:
             self.flush()
 
     def flush(self) -> None:
         self.stream.write(_escape("".join(self.pieces)))
         self.pieces.clear()
+        self.size = 0
 
 
 def _dump(document: Dict[str, Any], stream: TextIO) -> None:
