@@ -124,6 +124,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _git_toplevel(start: Path) -> Optional[Path]:
+    from tekup_envlint.discovery import work_tree_top
+
+    top = work_tree_top(start)  # without a git process when the answer is certain
+    if top is not None:
+        return top
     try:
         out = subprocess.run(
             ["git", "-c", "core.fsmonitor=false", "-C", str(start), "rev-parse", "--show-toplevel"],
@@ -450,17 +455,17 @@ def _write_check(args: argparse.Namespace, stream: TextIO, result, findings) -> 
 
         stream.write(concise(findings))
     elif fmt == "sarif":
-        from tekup_envlint.report.sarif import sarif
+        from tekup_envlint.report.sarif import write_sarif
 
-        stream.write(sarif(findings, rules, files, result.redactor.scrub))
+        write_sarif(stream, findings, rules, files, result.redactor.scrub)
     elif fmt == "github":
         from tekup_envlint.report.github import annotations
 
         stream.write(annotations(findings, names))
     elif fmt == "junit":
-        from tekup_envlint.report.junit import junit
+        from tekup_envlint.report.junit import write_junit
 
-        stream.write(junit(findings, names, len(files)))
+        write_junit(stream, findings, names, len(files))
     elif fmt == "markdown":
         from tekup_envlint.report.markdown import markdown
         from tekup_envlint.report.mermaid import mermaid

@@ -6,7 +6,7 @@ These are plain dataclasses so that a run with no config file never imports pyda
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Dict, Literal, Optional, Tuple
 
 Severity = Literal["info", "warning", "error"]
@@ -89,6 +89,19 @@ class Config:
     fail_on: Severity = "warning"  # lowest severity that makes `check` exit 1
     max_file_size: int = 2_000_000  # bytes; larger files are reported and skipped
     source: Optional[str] = field(default=None, compare=False)  # the file it came from
+
+    def __hash__(self) -> int:
+        """The hash of the compared fields, computed once: memoised helpers take the config
+        as an argument and hashed all of it, nested tuples and all, on every call."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> Dict[str, object]:
+        """Pickled without the cached hash: another process hashes strings differently."""
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @property
     def supabase_refs(self) -> Tuple[str, ...]:

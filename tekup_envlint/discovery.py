@@ -115,6 +115,7 @@ class Globs:
         self.regexes = tuple(
             re.compile("|".join(wild[i : i + _GLOBS_PER_REGEX])) for i in range(0, len(wild), _GLOBS_PER_REGEX)
         )
+        self._folders: Dict[str, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.literals or self.regexes)
@@ -126,12 +127,25 @@ class Globs:
         """The repo-relative path, or any of its parent folders, matches a glob."""
         if not self:
             return False
-        at = path.find("/")
-        while at >= 0:
-            if self.match(path[:at]):
-                return True
-            at = path.find("/", at + 1)
-        return self.match(path)
+        return ("/" in path and self._folder(path.rpartition("/")[0])) or self.match(path)
+
+    def _folder(self, folder: str) -> bool:
+        """The folder or one above it matches; remembered, since a tree's paths share their folders."""
+        known = self._folders
+        hit = known.get(folder)
+        if hit is not None:
+            return hit
+        chain = [folder]  # the folder and those above it whose answer is not known yet
+        while "/" in chain[-1] and chain[-1].rpartition("/")[0] not in known:
+            chain.append(chain[-1].rpartition("/")[0])
+        above = chain[-1].rpartition("/")[0]
+        hit = "/" in chain[-1] and known[above]
+        if len(known) > 1 << 16:
+            known.clear()
+        for name in reversed(chain):
+            hit = hit or self.match(name)
+            known[name] = hit
+        return hit
 
 
 @lru_cache(maxsize=16)
@@ -150,6 +164,59 @@ def _matches(path: str, patterns: Sequence[str]) -> bool:
 GIT_TIMEOUT = 5.0
 #: How deep repositories nested in repositories (submodules, untracked clones) are listed.
 _MAX_NESTING = 3
+
+
+# git's own answer to "where is the top of the work tree" depends on these; with any of
+# them set, ask git
+_GIT_LOCATION_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
+                     "GIT_DISCOVERY_ACROSS_FILESYSTEM")
+_GIT_CONFIG_MOVES_TOP = re.compile(rb"(?im)^\s*(?:worktree\s*=|bare\s*=\s*true|\[include)")
+
+
+def work_tree_top(start: Path) -> Optional[Path]:
+    """The top of the git work tree around `start`, found as git finds it (the nearest
+    folder above holding a `.git` repository folder), when that is certain; None when only
+    `git rev-parse --show-toplevel` can tell.
+
+    A pre-commit run asked git this in a process of its own, one of its three. The common
+    case is a plain `.git` folder owned by the user; anything else (a `.git` file of a
+    worktree or submodule, a config that moves the work tree, another owner, whom git's
+    `safe.directory` may refuse, a filesystem boundary, git's location variables, a start
+    inside `.git`) is left to git.
+    """
+    if any(name in os.environ for name in _GIT_LOCATION_ENV):
+        return None
+    try:
+        here = start.resolve()
+        device = os.stat(here).st_dev
+    except OSError:
+        return None
+    if ".git" in here.parts:
+        return None
+    for folder in (here, *here.parents):
+        try:
+            if os.stat(folder).st_dev != device:
+                return None  # git stops at a filesystem boundary
+            info = os.lstat(folder / ".git")
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        git = folder / ".git"
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or os.stat(folder).st_uid != os.geteuid():
+            return None
+        try:
+            if not (git / "HEAD").is_file() or not (git / "objects").is_dir() or not (git / "refs").is_dir():
+                return None
+            if (git / "config.worktree").exists():
+                return None
+            with open(git / "config", "rb") as handle:
+                if _GIT_CONFIG_MOVES_TOP.search(handle.read(1 << 20)):
+                    return None
+        except OSError:
+            return None
+        return folder
+    return None
 
 
 class GitTimeout(Exception):

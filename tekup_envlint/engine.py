@@ -6,6 +6,7 @@ Nothing here prints or exits; the CLI and the reporters do that.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -55,11 +56,18 @@ Progress = Callable[[int, int], None]  # (files read, files in all)
 
 def _hmac_sha256(key: bytes, message: bytes) -> str:
     """HMAC-SHA256 (RFC 2104) on the start-up-cheap SHA-256; equal to `hmac.new(..).hexdigest()`."""
+    inner_pad, outer_pad = _pads(key)
+    inner = _sha256(inner_pad + message).digest()
+    return _sha256(outer_pad + inner).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _pads(key: bytes) -> Tuple[bytes, bytes]:
+    """HMAC's inner and outer padded keys: one key per run, and a finding per call."""
     if len(key) > 64:
         key = _sha256(key).digest()
     key = key.ljust(64, b"\0")
-    inner = _sha256(bytes(b ^ 0x36 for b in key) + message).digest()
-    return _sha256(bytes(b ^ 0x5C for b in key) + inner).hexdigest()
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
 
 def fingerprint(code: str, path: str, key: Optional[str], value: Optional[str], secret: bytes = DEFAULT_KEY) -> str:
@@ -85,6 +93,20 @@ def severity_for(code: str, default: str, config: Config) -> str:
 def ignored_at(code: str, path: str, config: Config) -> bool:
     """Whether `per-path-ignores` turns the rule off for this file (or a folder above it)."""
     return any(matches(code, codes) and path_matches(path, (glob,)) for glob, codes in config.per_path_ignores)
+
+
+def _ignored_at(config: Config) -> Callable[[str, str], bool]:
+    """`ignored_at` for many hits: the globs are matched once per file, not once per hit."""
+    by_path: Dict[str, Tuple[Tuple[str, ...], ...]] = {}
+
+    def ignored(code: str, path: str) -> bool:
+        selectors = by_path.get(path)
+        if selectors is None:
+            selectors = by_path[path] = tuple(
+                codes for glob, codes in config.per_path_ignores if path_matches(path, (glob,)))
+        return any(matches(code, codes) for codes in selectors)
+
+    return ignored
 
 
 @dataclass(frozen=True)
@@ -159,16 +181,17 @@ def run_checks(workspace: Workspace, config: Config, redactor: Optional[Redactor
     rules = catalogue()
     scrub = (redactor or workspace_redactor(workspace)).scrub
     codes = select_codes(config.select, config.ignore)
+    ignored = _ignored_at(config)
     hits: List[Tuple[str, Hit]] = [
         (code, hit) for code in codes if code not in AFTER_SUPPRESSIONS for hit in registry[code](workspace)
-        if not ignored_at(code, hit.path, config)
+        if not ignored(code, hit.path)
     ]
     hits, outcome = suppressions.apply(hits, suppressions.find(workspace.files), codes)
     for code in codes:
         if code in AFTER_SUPPRESSIONS:
             hits.extend(
                 (code, hit) for hit in registry[code](workspace, outcome)  # type: ignore[call-arg]
-                if not ignored_at(code, hit.path, config)
+                if not ignored(code, hit.path)
             )
     findings = [
         _finding(code, rules[code].category, severity_for(code, rules[code].severity, config), hit,

@@ -365,8 +365,10 @@ def secrets_in(key: str, value: Optional[str], _depth: int = 0) -> Iterable[str]
     from tekup_envlint.classify import secret_state
 
     found: List[str] = []
+    probe = _any_shape()  # no match: none of the self-identifying shapes is in the value
+    anywhere = probe is None or probe.search(value) is not None
     for shape in secret_shapes().shapes:
-        if shape.applies_to(key):
+        if (anywhere or shape.key is not None) and shape.applies_to(key):
             found.extend(m.group(0) for m in shape.regex.finditer(value))
     if "://" in value:
         from tekup_envlint import dsn

@@ -85,6 +85,7 @@ class Workspace:
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
     _by_path: Optional[Dict[str, ParsedFile]] = field(default=None, init=False, repr=False, compare=False)
     _reach: Optional[Dict[str, Set[str]]] = field(default=None, init=False, repr=False, compare=False)
+    _reach_index: Optional[tuple] = field(default=None, init=False, repr=False, compare=False)
     _load_set_index: Optional[Tuple[Dict[str, List[LoadSet]], Dict[str, List[LoadSet]]]] = field(
         default=None, init=False, repr=False, compare=False)
 
@@ -152,25 +153,55 @@ class Workspace:
         if self._reach is None:
             self._reach = {}
         if app not in self._reach:
+            by_app, by_folder, by_read, by_build, files_of = self._compose_index()
             here = "" if app == "." else app
-            app_files = {f.source.path for f in self.files if f.source.app == app}
-            found: Set[str] = set()
-            for parsed in self.files:
-                if parsed.source.kind != "compose":
-                    continue
-                folder = posixpath.dirname(parsed.source.path)
-                above = folder == "" or here == folder or here.startswith(folder + "/")
-                reads = any(
-                    posixpath.normpath(posixpath.join(folder, ref.path)) in app_files
-                    for service in parsed.services for ref in service.env_files
-                )
-                if (parsed.source.app == app or above or reads or app in self.builds.get(parsed.source.path, ())
-                        or (app == "." and self._top_config_folder(parsed.source.app))):
-                    found.add(parsed.source.path)
+            found: Set[str] = set(by_app.get(app, ()))
+            folder = here
+            while True:  # the app's folder and every folder above it, up to the root ("")
+                found.update(by_folder.get(folder, ()))
+                if not folder:
+                    break
+                folder = posixpath.dirname(folder)
+            for path in files_of.get(app, ()):
+                found.update(by_read.get(path, ()))
+            found.update(by_build.get(app, ()))
+            if app == ".":
+                found.update(p.source.path for p in self.files
+                             if p.source.kind == "compose" and self._top_config_folder(p.source.app))
             if self.config.docker.compose_file:
                 found.add(self.config.docker.compose_file)
             self._reach[app] = found
         return self._reach[app]
+
+    def _compose_index(self) -> Tuple[Dict[str, Set[str]], Dict[str, List[str]], Dict[str, Set[str]],
+                                      Dict[str, Set[str]], Dict[str, List[str]]]:
+        """Compose files by app, by folder, by the files they read (`env_file`) and by the
+        apps they build, and every file by app: built once, so that finding the files that
+        reach each app is linear in the workspace, not apps x Compose files."""
+        if self._reach_index is None:
+            by_app: Dict[str, Set[str]] = {}
+            by_folder: Dict[str, List[str]] = {}
+            by_read: Dict[str, Set[str]] = {}
+            by_build: Dict[str, Set[str]] = {}
+            files_of: Dict[str, List[str]] = {}
+            for parsed in self.files:
+                path = parsed.source.path
+                files_of.setdefault(parsed.source.app, []).append(path)
+                if parsed.source.kind != "compose":
+                    continue
+                by_app.setdefault(parsed.source.app, set()).add(path)
+                folder = posixpath.dirname(path)
+                by_folder.setdefault(folder, []).append(path)
+                for service in parsed.services:
+                    for ref in service.env_files:
+                        by_read.setdefault(posixpath.normpath(posixpath.join(folder, ref.path)), set()).add(path)
+            compose = {path for paths in by_app.values() for path in paths}
+            for path, apps in self.builds.items():
+                if path in compose:
+                    for built in apps:
+                        by_build.setdefault(built, set()).add(path)
+            self._reach_index = (by_app, by_folder, by_read, by_build, files_of)
+        return self._reach_index
 
     def _top_config_folder(self, unit: str) -> bool:
         """A folder right under the root with no manifest of its own (`docker/`, `infra/`): the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,30 @@ def test_compose_template_is_parsed_and_reported_when_broken(tmp_path: Path) -> 
     found = [(f.path, f.code) for f in lint(tmp_path)]
     assert ("apps/a/docker-compose.override.yml.example", "SYN004") in found
     assert ("apps/b/compose.yaml.sample", "CRD005") in found
+
+
+def test_work_tree_top_is_what_git_says_or_left_to_git(tmp_path: Path, monkeypatch) -> None:
+    """The top of the work tree found without a git process (issue #12) is git's answer,
+    and where it cannot be sure (a worktree's `.git` file, inside `.git`) it asks git."""
+    from tekup_envlint.discovery import work_tree_top
+
+    def git_top(folder: Path):
+        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                              capture_output=True, text=True)
+        return Path(done.stdout.strip()).resolve() if done.returncode == 0 else None
+
+    repo = write_tree(tmp_path / "repo", {"apps/web/.env": "A=1\n", "nested/inner/x.txt": "x\n"})
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "init", "-q", str(repo / "nested")], check=True)
+    (tmp_path / "plain").mkdir()
+    for folder in (repo, repo / "apps", repo / "apps/web", repo / "nested", repo / "nested/inner", tmp_path / "plain"):
+        found = work_tree_top(folder)
+        assert found is None or found == git_top(folder), folder
+    assert work_tree_top(repo / "apps/web") == repo.resolve()
+    assert work_tree_top(repo / "nested/inner") == (repo / "nested").resolve()
+    assert work_tree_top(repo / ".git") is None  # git: not a work tree
+    (repo / "sub").mkdir()
+    (repo / "sub" / ".git").write_text("gitdir: ../.git\n")  # a worktree's or submodule's file: git reads it
+    assert work_tree_top(repo / "sub") is None
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    assert work_tree_top(repo / "apps") is None

@@ -12,6 +12,8 @@ from typing import Tuple
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tekup_envlint.report.github import escape_data, escape_property
 
@@ -216,3 +218,24 @@ def test_markdown_is_cut_to_a_comment_size_and_escapes_cells() -> None:
     assert "… and 50 more" in out and out.count("| :warning: |") == MAX_ROWS
     assert "<b>" not in out and "apps/a\\|0/.env" in out and "a &lt;b&gt;pipe&lt;/b&gt; \\| and 'tick'" in out
     assert len(out) < 65536
+
+
+# --- the JSON writer (issue #12): json.dump's bytes without its pure-Python encoder -----------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5))
+def test_the_json_writer_writes_what_json_dump_writes(document) -> None:
+    import io
+
+    from tekup_envlint.report import json as report_json
+
+    out = io.StringIO()
+    report_json._dump(document, out)
+    assert out.getvalue() == report_json._escape(json.dumps(document, indent=2, ensure_ascii=False))

@@ -18,7 +18,9 @@ from conftest import git_init, write_tree
 
 # what a clean pre-commit run must not import: heavy libraries, and modules only a finding
 # needs (not datetime: tomllib imports it whenever the rule catalogue is parsed, not cached)
-HEAVY = ("pydantic", "rich", "dotenv", "yaml", "hashlib", "hmac", "difflib", "psycopg")
+HEAVY = ("pydantic", "rich", "dotenv", "yaml", "hashlib", "hmac", "difflib", "psycopg",
+         # only a live survey needs these (their dataclasses and regexes cost at start-up)
+         "tekup_envlint.survey", "tekup_envlint.endpoints")
 
 PROBE = textwrap.dedent(
     """
@@ -106,3 +108,29 @@ def test_a_config_file_is_validated_with_pydantic(tmp_path: Path) -> None:
     report = probe(root, "check", "apps/web/.env", "--format", "json")
     assert "pydantic" in modules(report)
     assert "rich" not in modules(report) and "dotenv" not in modules(report)
+
+
+def test_a_pre_commit_run_asks_git_only_what_it_must(tmp_path: Path) -> None:
+    """Each git process costs a few milliseconds of a run of about a hundred: the top of the
+    work tree is found without one, so a run on one app's files lists the app (two
+    `ls-files`, at once) and asks which conventional names are ignored (`check-ignore`)."""
+    import os
+    import shutil
+
+    root = repo(tmp_path / "repo", {})
+    real = shutil.which("git")
+    assert real is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "git.log"
+    wrapper = bin_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\nfor a in "$@"; do case "$a" in ls-files|check-ignore|rev-parse|status|diff) '
+                       f'echo "$a" >> "{log}";; esac; done\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", "apps/web/.env", "apps/web/.env.example"],
+                            cwd=root, capture_output=True, text=True, check=False, env=env)
+    assert result.returncode == 0, result.stderr
+    asked = sorted(log.read_text().split()) if log.exists() else []
+    assert "rev-parse" not in asked
+    assert asked.count("ls-files") <= 2 and len(asked) <= 3, asked

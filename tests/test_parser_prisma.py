@@ -250,3 +250,46 @@ def test_datasource_extensions_by_database_name() -> None:
     ds = parse(text).datasources[0]
     assert [name for name, _ in ds.extensions] == ["vector", "uuid-ossp", "pgcrypto"]
     assert [cut(text, span) for _, span in ds.extensions] == ["vector", "uuidOssp", "pgcrypto"]
+
+
+# --- reading only the lines that matter (issue #12) ------------------------------------------
+
+def full_read(text: str) -> ParsedFile:
+    """The schema read from every token of every line: what `parse` must equal."""
+    return prisma._Reader(SOURCE, text, full=True).read()
+
+
+SCHEMA_PIECES = st.lists(
+    st.sampled_from(
+        ["datasource", "db", "model", "view", "type", "enum", "generator", "User", "{", "}", "(", ")", "[",
+         "]", "=", ",", ":", '"', '"x"', '"pub"', "env", "url", "directUrl", "provider", "schemas",
+         "extensions", "vector", "map", "schema", "@@schema", "@@map", "@@", "@", "@id", "@default(now())",
+         "String?", "//", "// (", "///", "\n", "\n", "\n", "\r\n", "\r", " ", "  ", "\\", "\ufeff"]
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(SCHEMA_PIECES, st.sampled_from(["", " "]))
+def test_reading_the_lines_that_matter_gives_what_reading_every_line_gives(pieces: List[str], glue: str) -> None:
+    text = glue.join(pieces)
+    assert parse(text) == full_read(text)
+
+
+def test_real_schemas_read_the_same_from_the_lines_that_matter() -> None:
+    import pytest
+    from conftest import SHARED
+
+    schemas = {}  # one path per distinct schema
+    for path in sorted((SHARED / "monorepos").glob("*/**/*.prisma")):
+        schemas.setdefault(path.read_bytes(), path)
+    if not schemas:
+        pytest.skip(f"no Prisma schemas under {SHARED / 'monorepos'}")
+    for path in schemas.values():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert parse(text) == full_read(text), path
+        lines = text.splitlines(keepends=True)  # and with one line cut in half (an open string, bracket)
+        for i in range(0, len(lines), max(1, len(lines) // 8)):
+            broken = "".join(lines[:i]) + lines[i][: len(lines[i]) // 2] + "".join(lines[i + 1:])
+            assert parse(broken) == full_read(broken), (path, i)

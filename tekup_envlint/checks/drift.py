@@ -247,7 +247,18 @@ def _join(folder: str, path: str) -> str:
     return posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
 
 
-def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
+def _dotenvs_by_folder(ws: Workspace) -> Dict[str, List[Tuple[int, str]]]:
+    """(workspace order, path) of every dotenv file, by folder: built once per run, so that
+    finding a Compose file's sources does not read every file of the workspace again."""
+    found: Dict[str, List[Tuple[int, str]]] = {}
+    for index, parsed in enumerate(ws.files):
+        if parsed.source.kind == "dotenv":
+            found.setdefault(posixpath.dirname(parsed.source.path), []).append((index, parsed.source.path))
+    return found
+
+
+def _sources(ws: Workspace, compose: ParsedFile,
+             dotenvs: Optional[Dict[str, List[Tuple[int, str]]]] = None) -> List[str]:
     """Files whose keys may feed a Compose file's interpolation, repo-relative.
 
     Compose reads the project `.env` beside the file. The app's own env files count too
@@ -264,8 +275,8 @@ def _sources(ws: Workspace, compose: ParsedFile) -> List[str]:
         if app is not None:
             found += [f.source.path for f in _dotenvs(app)]
     above = {folder} | {"/".join(folder.split("/")[:i]) for i in range(len(folder.split("/")))}
-    found += [f.source.path for f in ws.files
-              if f.source.kind == "dotenv" and posixpath.dirname(f.source.path) in above]
+    by_folder = _dotenvs_by_folder(ws) if dotenvs is None else dotenvs
+    found += [path for _, path in sorted(entry for f in above for entry in by_folder.get(f, ()))]
     for service in compose.services:
         for ref in service.env_files:
             if "$" not in ref.path:
@@ -300,10 +311,11 @@ def _outermost(interpolations: Sequence[Interpolation]) -> List[Interpolation]:
 def compose_undefined_variable(ws: Workspace) -> Iterator[Hit]:
     shell = _shell_variables()
     env = _EnvKeys(ws)
+    dotenvs = _dotenvs_by_folder(ws)
     for parsed in ws.files:
         if parsed.source.kind != "compose" or not parsed.interpolations:
             continue
-        sources = _sources(ws, parsed)
+        sources = _sources(ws, parsed, dotenvs)
         defined: Set[str] = set()
         unknown = False
         for rel in sources:

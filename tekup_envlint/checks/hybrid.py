@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, List, Optional, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint import strategy as _strategy
 from tekup_envlint.checks import rule
@@ -62,15 +62,19 @@ def hybrid_database(ws: Workspace) -> Iterator[Hit]:
     """One finding per load set whose settings point at two providers, reported once: a load
     set whose database settings another reported one already holds is the same problem."""
     reported: List[FrozenSet[Tuple[str, int]]] = []
+    covered: Set[Tuple[str, int]] = set()  # every setting of the reported ones: one test, not one per report
     for load_set in ws.load_sets:
         if not load_set.hybrid:
             continue
         conns = [c for c in load_set.connections if c.provider is not None and c.service is None]
         providers = load_set.providers
         ids = frozenset(_identity(c) for c in conns)
-        if any(ids <= done or _identity(conns[0]) in done for done in reported):
+        # held by a reported one (ids <= done), or sharing its first setting with one; the
+        # first implies the second, since the first setting is one of ids
+        if (reported and not conns) or (conns and _identity(conns[0]) in covered):
             continue
         reported.append(ids)
+        covered |= ids
         first = conns[0]
         path, span, key = _anchor(ws, load_set, first)
         others = [c for c in conns if c.provider != first.provider]

@@ -7,13 +7,15 @@ connect themselves.
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
 
 from tekup_envlint.checks import rule
-from tekup_envlint.endpoints import Endpoint, Reached, Use
 from tekup_envlint.models import Hit, ParsedFile, PrismaDatasource, PrismaModel
-from tekup_envlint.survey import EMPTY, Snapshot, Unreachable, schema_rows
 from tekup_envlint.workspace import App, Workspace
+
+if TYPE_CHECKING:  # imported where a survey was made: an offline run (pre-commit) needs neither
+    from tekup_envlint.endpoints import Endpoint, Reached, Use
+    from tekup_envlint.survey import Snapshot
 
 PRISMA_MIGRATIONS = "_prisma_migrations"  # Prisma's own bookkeeping table, in the default schema
 
@@ -23,6 +25,8 @@ def _reached(ws: Workspace) -> Optional[Reached]:
 
 
 def _snapshot(reached: Reached, endpoint: Endpoint) -> Optional[Snapshot]:
+    from tekup_envlint.survey import Snapshot
+
     outcome = reached.outcomes.get(endpoint)
     return outcome if isinstance(outcome, Snapshot) else None
 
@@ -55,6 +59,8 @@ def live_unreachable(ws: Workspace) -> Iterator[Hit]:
     reached = _reached(ws)
     if reached is None:
         return
+    from tekup_envlint.survey import Unreachable
+
     uses: Dict[Endpoint, List[Use]] = {}
     for use, endpoint in reached.resolver.uses():
         uses.setdefault(endpoint, []).append(use)
@@ -179,6 +185,9 @@ def live_empty_schema(ws: Workspace) -> Iterator[Hit]:
     reached = _reached(ws)
     if reached is None:
         return
+    from tekup_envlint.endpoints import Use
+    from tekup_envlint.survey import EMPTY, schema_rows
+
     seen: Set[Tuple[Endpoint, str]] = set()
     named: List[Tuple[Use, Endpoint, str]] = [(u, e, u.schema) for u, e in reached.resolver.uses() if u.schema]
     for app, parsed, ds in reached.resolver.datasources():

@@ -15,7 +15,7 @@ its line is unterminated. A BOM is read as a space, so offsets still match the f
 from __future__ import annotations
 
 import re
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaModel, PrismaValue, Problem, SourceFile, Span
 from tekup_envlint.text import LineIndex
@@ -87,22 +87,103 @@ def unescape(body: str) -> str:
     return "".join(out)
 
 
+_BRACKETS = re.compile(r"[^()\[\]]+")
+_BLOCK_LINE = re.compile(r"(?:[^\S\r\n]|\ufeff)*(?:" + "|".join(_BLOCKS) + r")(?![A-Za-z0-9_\-])")
+
+
+def _meaningful(line: str) -> bool:
+    """Whether a line (without its line break) can matter outside a datasource block: it holds
+    a string, a brace or a `@@` attribute, or brackets that leave the depth changed (those
+    of a comment do not count). `id Int @id @default(autoincrement())` does not."""
+    if '"' in line or "{" in line or "}" in line or "@@" in line:
+        return True
+    cut = line.find("//")
+    code = line if cut < 0 else line[:cut]
+    if "(" not in code and "[" not in code and ")" not in code and "]" not in code:
+        return False
+    depth = 0
+    for ch in _BRACKETS.sub("", code):
+        depth += 1 if ch in "([" else -1
+        if depth < 0:
+            return True  # closes a bracket opened on an earlier line
+    return depth != 0
+
+
 class _Reader:
-    def __init__(self, source: SourceFile, text: str) -> None:
+    """Reads a schema from its tokens.
+
+    Tokenising a whole schema (a real one is 100 KB of model fields) cost more than the rest
+    of a pre-commit run, and almost none of it matters: a token never spans lines, and a
+    field line such as `name String? @default(now())` holds no string, brace or `@@`
+    attribute and leaves the bracket depth as it found it, so outside a datasource block it
+    can neither open nor close a block, change a depth, start an attribute statement, hold
+    the value of one nor be a `@@schema`. Such lines are kept as their line break only. The datasource blocks found that way (their extent is the same, since
+    only such lines were left out) are then tokenised in full and read again. `full=True`
+    tokenises everything (the tests compare the two).
+    """
+
+    def __init__(self, source: SourceFile, text: str, full: bool = False) -> None:
         self.source = source
         self.text = text
         self.lines = LineIndex(text)
         self.problems: List[Problem] = []
-        # Only tokens that carry meaning: comments and spaces are dropped, line breaks kept.
-        self.tokens = [
-            _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(text) if m.lastgroup not in ("comment", "space")
-        ]
+        self.full = full
+        self.tokens = self._tokens(None if full else [])
+
+    def _tokens(self, full_ranges: "Optional[List[Tuple[int, int]]]") -> List[_Token]:
+        """Only tokens that carry meaning: comments and spaces are dropped, line breaks kept.
+
+        With `full_ranges` None every line is tokenised; otherwise a line only when it is
+        `_meaningful`, starts a block (or is one of the two lines after a block
+        keyword that carry tokens: the block's name and `{` may follow on later lines), or
+        lies in one of the (start, end) offset ranges.
+        """
+        text = self.text
+        if full_ranges is None:
+            return [
+                _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
+                for m in _TOKEN.finditer(text) if m.lastgroup not in ("comment", "space")
+            ]
+        tokens: List[_Token] = []
+        starts = self.lines.starts
+        last = len(starts) - 1
+        wanted: Set[int] = set()  # the lines of full_ranges, by index
+        for lo, hi in full_ranges:
+            wanted.update(range(self.lines.position(lo)[0] - 1, self.lines.position(hi)[0]))
+        pending = 0  # lines after a block keyword still to tokenise in full
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index < last else len(text)
+            body_end = end
+            while body_end > start and text[body_end - 1] in "\r\n":
+                body_end -= 1
+            keyword = _BLOCK_LINE.match(text, start, body_end) is not None
+            if keyword or pending or index in wanted or _meaningful(text[start:body_end]):
+                before = len(tokens)
+                tokens.extend(
+                    _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
+                    for m in _TOKEN.finditer(text, start, end) if m.lastgroup not in ("comment", "space")
+                )
+                if keyword:
+                    pending = 2
+                elif pending and any(t.kind != "newline" for t in tokens[before:]):
+                    pending -= 1
+            elif body_end < end:
+                tokens.append(_Token("newline", text[body_end:end], body_end, end))
+        return tokens
 
     def _span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)
 
     def read(self) -> ParsedFile:
+        parsed = self._read()
+        if self.full or not parsed.datasources:
+            return parsed
+        self.full = True  # read again with the datasource blocks' every line
+        self.tokens = self._tokens([(d.span.start, d.span.end) for d in parsed.datasources])
+        self.problems = []
+        return self._read()
+
+    def _read(self) -> ParsedFile:
         for token in self.tokens:
             if token.kind == "open_string":
                 self.problems.append(Problem(

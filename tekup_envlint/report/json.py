@@ -29,7 +29,7 @@ def _dumps(document: Dict[str, Any]) -> str:
 
 
 class _EscapingWriter:
-    """Collects the encoder's pieces and writes them, escaped, a few thousand at a time.
+    """Collects the encoder's pieces and writes them, escaped, some 64K characters at a time.
 
     `json.dump` with an indent hands over about a million small pieces for a large report;
     writing them in batches keeps memory flat without a write call per piece. A surrogate
@@ -39,22 +39,79 @@ class _EscapingWriter:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.pieces: List[str] = []
+        self.size = 0  # characters held: a piece may be a whole finding
 
     def write(self, piece: str) -> None:
         self.pieces.append(piece)
-        if len(self.pieces) >= 4096:
+        self.size += len(piece)
+        if self.size >= 1 << 16:
             self.flush()
 
     def flush(self) -> None:
         self.stream.write(_escape("".join(self.pieces)))
         self.pieces.clear()
+        self.size = 0
 
 
 def _dump(document: Dict[str, Any], stream: TextIO) -> None:
-    """Write what `_dumps` returns to a stream without building it as one string."""
+    """Write what `_dumps` returns to a stream without building it as one string.
+
+    `json.dump` with an indent always takes the pure-Python encoder (CPython's C encoder
+    does not indent before 3.13), which spent more on a large report than making it. Here
+    each value is written by `_indented`, the strings by the C string encoder `json` uses:
+    the same bytes as `json.dump(document, indent=2, ensure_ascii=False)`.
+    """
     writer = _EscapingWriter(stream)
-    json.dump(document, writer, indent=2, ensure_ascii=False)
+    if not document:
+        writer.write("{}")
+    else:
+        writer.write("{")
+        for number, (key, value) in enumerate(document.items()):
+            writer.write(("," if number else "") + "\n  " + _string(key) + ": ")
+            if isinstance(value, list) and value:  # the findings: a piece each, not one string
+                writer.write("[")
+                for index, item in enumerate(value):
+                    writer.write(("," if index else "") + "\n    " + _indented(item, "\n    "))
+                writer.write("\n  ]")
+            else:
+                writer.write(_indented(value, "\n  "))
+        writer.write("\n}")
     writer.flush()
+
+
+_string = json.encoder.encode_basestring  # the C encoder when there is one, as json.dumps uses
+
+
+def _indented(value: Any, newline: str) -> str:
+    """`value` as `json.dumps(value, indent=2, ensure_ascii=False)` writes it at the depth
+    whose line break and indent is `newline`."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{" + ",".join(inner + _key(k) + ": " + _indented(v, inner) for k, v in value.items()) + newline + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + ",".join(inner + _indented(v, inner) for v in value) + newline + "]"
+    return json.dumps(value, ensure_ascii=False)  # a float, or anything json itself refuses
+
+
+def _key(key: Any) -> str:
+    """A dict key as json writes it: strings as they are, numbers and constants as text."""
+    if isinstance(key, str):
+        return _string(key)
+    return _string(json.dumps(key)) if not isinstance(key, float) else _string(repr(key))
 
 
 def finding_dict(finding: Finding, name: str) -> Dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, ParsedFile
 from tekup_envlint.text import printable
@@ -22,10 +22,10 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Lines end where `LineIndex` ends them (LF, CR LF, a lone CR), not where str.splitlines
 # does (it also breaks at \v, \f, U+2028 ...), so a frame shows the line a finding names.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-def render(lines: Sequence[Line], color: bool) -> str:
+def render(lines: Iterable[Line], color: bool) -> str:
+    if not color:  # `printable` escapes character by character: once per line is the same
+        return "".join(printable("".join(text for text, _ in line)) + "\n" for line in lines)
     lines = [[(printable(text), style) for text, style in line] for line in lines]
-    if not color:
-        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
     import io
 
     from rich.console import Console
@@ -38,18 +38,34 @@ def render(lines: Sequence[Line], color: bool) -> str:
     return buffer.getvalue()
 
 
-def _source_lines(parsed: ParsedFile) -> List[str]:
+def source_lines(parsed: ParsedFile) -> List[str]:
+    """A file's lines as `LineIndex` counts them, for code frames."""
     lines = _LINE_BREAK.split(parsed.text)
     if lines and not lines[-1]:
         lines.pop()
     return lines
 
 
-def _frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) -> Optional[str]:
+def frame(lines: Optional[List[str]], line: int, scrub: Callable[[str], str]) -> Optional[str]:
+    """One line of a file (from `source_lines`), scrubbed, then cut to width."""
     if not lines or not 1 <= line <= len(lines):
         return None
     source = scrub(lines[line - 1].lstrip("\ufeff"))  # before cutting, so no secret is cut short
     return source if len(source) <= 160 else source[:157] + "..."
+
+
+def remembered(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """`scrub` answering a line it has seen from memory: the files of a monorepo repeat the
+    same lines, and a report frames each finding's line."""
+    seen: Dict[str, str] = {}
+
+    def scrub_line(text: str) -> str:
+        done = seen.get(text)
+        if done is None:
+            done = seen[text] = scrub(text)
+        return done
+
+    return scrub_line
 
 
 def plural(count: int, noun: str) -> str:
@@ -67,7 +83,7 @@ def errors_first(findings: Sequence[Finding]) -> List[Finding]:
 
 def source_line(parsed: ParsedFile, line: int, scrub: Callable[[str], str]) -> Optional[str]:
     """One line of a file for a code frame or a SARIF snippet: scrubbed, then cut to width."""
-    return _frame(_source_lines(parsed), line, scrub)
+    return frame(source_lines(parsed), line, scrub)
 
 
 def statistics_lines(findings: Sequence[Finding], names: Dict[str, str]) -> List[Line]:
@@ -96,18 +112,22 @@ def check_lines(
     files: Dict[str, ParsedFile],
     checked: int,
     scrub: Callable[[str], str],
-) -> List[Line]:
-    out: List[Line] = []
+) -> Iterator[Line]:
+    """The report line by line, made as it is written: a large tree's report held as lines
+    of segments took more memory than the whole scan."""
     current = None
-    split: Dict[str, List[str]] = {}  # each file split once, not once per finding
+    lines: Optional[List[str]] = None  # the current file split into lines, once per file
+    scrub = remembered(scrub)
     for f in errors_first(findings):
         if f.path != current:
             if current is not None:
-                out.append([])
-            out.append([(f.path, "bold underline")])
+                yield []
+            yield [(f.path, "bold underline")]
             current = f.path
+            parsed = files.get(f.path)
+            lines = source_lines(parsed) if parsed is not None else None
         fixable = " [*]" if f.fix is not None else ""
-        out.append([
+        yield [
             (f"  {f.line}:{f.column}", "dim"),
             ("  ", ""),
             (f"{f.severity:<7}", SEVERITY_STYLE[f.severity]),
@@ -115,18 +135,15 @@ def check_lines(
             (f.code, "bold"),
             (fixable, "green"),
             (f"  {f.message}", ""),
-        ])
-        parsed = files.get(f.path)
-        if parsed is not None and f.path not in split:
-            split[f.path] = _source_lines(parsed)
-        frame = _frame(split.get(f.path), f.line, scrub)
-        if frame is not None:
-            out.append([(f"  {f.line:>5} | ", "dim"), (frame, "")])
+        ]
+        shown = frame(lines, f.line, scrub)
+        if shown is not None:
+            yield [(f"  {f.line:>5} | ", "dim"), (shown, "")]
         for other in f.related:  # the other settings of the problem (JSON `related`, SARIF relatedLocations)
             key = f" {other.key}" if other.key else ""
-            out.append([("        related: ", "dim"), (f"{other.path}:{other.line}:{other.column}{key}", "")])
+            yield [("        related: ", "dim"), (f"{other.path}:{other.line}:{other.column}{key}", "")]
     if findings:
-        out.append([])
+        yield []
     counts = Counter(f.severity for f in findings)
     fixable = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "safe")
     unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability != "safe")
@@ -138,10 +155,9 @@ def check_lines(
             summary += f" ({unsafe} more with --unsafe-fixes)." if unsafe else "."
         elif unsafe:
             summary += f" {unsafe} fixable with `tekup-envlint fix --unsafe-fixes`."
-        out.append([(summary, "bold")])
+        yield [(summary, "bold")]
     else:
-        out.append([(f"All checks passed ({plural(checked, 'file')} checked).", "bold green")])
-    return out
+        yield [(f"All checks passed ({plural(checked, 'file')} checked).", "bold green")]
 
 
 def _relative(path: str, app: str) -> str:
