@@ -589,3 +589,42 @@ def test_fix_json_validates_against_its_schema(tmp_path: Path, monkeypatch, caps
         jsonschema.Draft202012Validator(schema).validate(document)
         assert document["rejected"] and document["written"] == (args[1] != "--diff")
         assert document["applied"] or args[1] != "--diff"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.tuples(st.text("ab\r\n=#\ufeffé", max_size=12), st.text("ab\r\n=#é", max_size=12),
+                                st.booleans()), min_size=1, max_size=5),
+       fail_at=st.integers(0, 6), kill=st.booleans())
+def test_a_fault_at_any_point_leaves_every_file_old_or_new(files, fail_at: int, kill: bool) -> None:
+    """Any number of files (some created), a fault (an OS error, or an interrupt standing in
+    for a kill) at any rename: each file holds its old bytes or its new ones, never a mix,
+    and no temporary file is left."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        changes = {}
+        for n, (old, new, exists) in enumerate(files):
+            if exists:
+                (root / f"f{n}.env").write_bytes(old.encode("utf-8"))
+            changes[f"f{n}.env"] = (old if exists else None, new)
+        calls = []
+        real_replace = os.replace
+
+        def replace(src, dst):
+            calls.append(dst)
+            if len(calls) == fail_at:
+                raise KeyboardInterrupt if kill else OSError(28, "No space left on device")
+            real_replace(src, dst)
+
+        import unittest.mock
+
+        with unittest.mock.patch.object(writes.os, "replace", replace):
+            try:
+                writes.write_all(root, changes)
+            except (KeyboardInterrupt, writes.WriteFailed):
+                assert 1 <= fail_at <= len(files)
+        for path, (old, new) in changes.items():
+            data = (root / path).read_bytes() if (root / path).exists() else None
+            assert data in ((None if old is None else old.encode("utf-8")), new.encode("utf-8"))
+        assert not [p for p in os.listdir(root) if p.endswith(writes.TEMP_SUFFIX)]
