@@ -228,6 +228,25 @@ def ignored_by_git(root: Path, paths: Sequence[str]) -> Set[str]:
     return {p for p in os.fsdecode(done.stdout).split("\0") if p}
 
 
+def committed(root: Path, paths: Sequence[str]) -> Set[str]:
+    """Which of these repo-relative paths git's index holds (committed or staged); empty
+    outside git or on error. A fix asks before it moves a secret into a file: `.gitignore`
+    does not stop git tracking a file it already holds. Same safety as `ignored_by_git`."""
+    if not paths:
+        return set()
+    command = ["git", "--literal-pathspecs", "-c", "core.fsmonitor=false", "-C", str(root),
+               "ls-files", "-z", "--cached", "--", *paths]
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, env=env, check=False, timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if done.returncode != 0:
+        return set()
+    return {p for p in os.fsdecode(done.stdout).split("\0") if p} & set(paths)
+
+
 
 def unsaved(root: Path, paths: Sequence[str]) -> Optional[Set[str]]:
     """Which of these repo-relative files git could not bring back if they were rewritten

@@ -299,6 +299,33 @@ def _last_at(s: str, at: int, errors: List[str]) -> int:
     return last
 
 
+def password_span(value: str) -> Optional[Tuple[int, int]]:
+    """Offsets in `value` of the password of a URI's `user:password@` part, as written
+    (percent-encoding kept), read as `parse_lenient` reads it; None when there is none or a
+    `${...}` reference comes before the credentials end (its text is not the password's).
+    A fix replaces exactly this text (`relocate.py`)."""
+    lead = len(value) - len(value.lstrip())
+    m = _LENIENT_SCHEME.match(value[lead:])
+    if m is None or m.group(1).lower() + "://" not in SCHEMES:
+        return None
+    offset = lead + m.end()
+    s, originals = _mask(value[offset:])
+    at = next((i for i, ch in enumerate(s) if ch in "@/"), -1)
+    if at >= 0 and s[at] == "/":
+        at = _misplaced_credentials(s, at, [])
+    elif at >= 0:
+        at = _last_at(s, at, [])
+    if at < 0 or s[at] != "@":
+        return None
+    refs = find_references(value[offset:])
+    if refs and refs[0].start < at:
+        return None
+    colon = s.find(":", 0, at)
+    if colon < 0 or colon + 1 == at:
+        return None
+    return offset + colon + 1, offset + at
+
+
 def _parse(value: str) -> Optional[DSN]:
     prefix = next((s for s in SCHEMES if value.startswith(s)), None)
     if prefix is None:

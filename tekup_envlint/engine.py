@@ -217,6 +217,8 @@ def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
     root = root.resolve()
     files = load_files(root, config, scope, progress, overlay)
     workspace = build(root, config, files)
+    if overlay is not None:
+        workspace.overlay = dict(overlay.texts)  # what a fix reads beyond the parsed files (relocate.py)
     if live:
         from tekup_envlint.endpoints import reach_workspace
 

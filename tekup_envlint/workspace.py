@@ -78,6 +78,9 @@ class Workspace:
     apps: Dict[str, App]
     load_sets: List[LoadSet] = field(default_factory=list)
     builds: Dict[str, Set[str]] = field(default_factory=dict)  # Compose file -> apps it builds
+    # the fix loop's in-memory texts (`fix --diff`): files a fix reads beyond the parsed ones
+    # (a `.gitignore`, a local env file created in an earlier round) are read from here first
+    overlay: Dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _templates: Optional[Dict[str, List[str]]] = field(default=None, init=False, repr=False, compare=False)
     _by_path: Optional[Dict[str, ParsedFile]] = field(default=None, init=False, repr=False, compare=False)
     _reach: Optional[Dict[str, Set[str]]] = field(default=None, init=False, repr=False, compare=False)

@@ -220,3 +220,21 @@ def test_a_raw_slash_in_the_password_is_read_as_meant_and_noted() -> None:
     # a port before the slash is a port, and a database name may hold an "@"
     parsed = dsn.parse("postgresql://localhost:5432/my@db")
     assert (parsed.host, parsed.port, parsed.database, parsed.password) == ("localhost", 5432, "my@db", None)
+
+
+def test_password_span_is_the_password_as_written():
+    from tekup_envlint.dsn import password_span
+
+    cases = {
+        "postgresql://u:pw@h/db": "pw",
+        " postgres://u:p%40w@h:5/db?x=1": "p%40w",
+        "jdbc:postgresql+asyncpg://u:a@b@h/db": "a@b",  # a raw '@': the last one before the host
+        "postgresql://u:pa/ss@h/db": "pa/ss",  # a raw '/', read as its author meant it
+        "POSTGRES://u:pw@h/db": "pw",
+    }
+    for value, password in cases.items():
+        span = password_span(value)
+        assert span is not None and value[span[0]:span[1]] == password, value
+    for value in ("postgresql://u@h/db", "postgresql://u:@h/db", "postgresql://u:${PW}@h/db",
+                  "postgresql://${USER}:pw@h/db", "mysql://u:pw@h/db", "postgresql://h/db?password=pw"):
+        assert password_span(value) is None, value

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from tekup_envlint import dsn as _dsn
+from tekup_envlint import relocate
 from tekup_envlint.checks import rule
 from tekup_envlint.classify import (
     classify as _classify,
@@ -38,7 +39,7 @@ from tekup_envlint.classify import (
     secret_state,
 )
 from tekup_envlint.config import Config
-from tekup_envlint.models import Hit, ParsedFile, Setting, SourceFile, Span
+from tekup_envlint.models import Fix, Hit, ParsedFile, Setting, SourceFile, Span
 from tekup_envlint.patterns import SecretShape, is_database_password_name, is_secret_name, load, secret_shapes
 from tekup_envlint.redact import without_lookbehind, redact
 from tekup_envlint.text import LineIndex
@@ -260,10 +261,46 @@ class _Credential:
     service: str = ""  # the Compose service that sets it
     value: Optional[str] = None  # the value as written (a `${VAR:-fallback}` for the message)
 
-    def hit(self, message: str, others: Tuple["_Credential", ...]) -> Hit:
+    def hit(self, message: str, others: Tuple["_Credential", ...], fix: Optional[Fix] = None) -> Hit:
         source = self.parsed.source
         message += _also(self.span, (o.span for o in others))
-        return Hit(source.path, self.span, source.app, self.key, message, value=self.secret)
+        return Hit(source.path, self.span, source.app, self.key, message, value=self.secret, fix=fix)
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def _setting_at(parsed: ParsedFile, span: Span) -> Optional[Setting]:
+    """The setting whose value is written at `span` (None for a Prisma datasource literal)."""
+    return next((s for s in parsed.settings if s.value_span == span), None)
+
+
+def _move_fix(ws: Workspace, parsed: ParsedFile, places: List[relocate.Place], what: str) -> Optional[Fix]:
+    """The unsafe fix that moves one secret out of a tracked file (`relocate.move_secret`):
+    None when the value cannot be kept safely (the rule's docs list when)."""
+    try:
+        edits, note = relocate.move_secret(ws, parsed, places, what)
+    except relocate.Refused:
+        return None
+    return Fix(f"Move {what} out of {parsed.source.path} into a gitignored file", edits, "unsafe", (note,))
+
+
+def _concern_fix(ws: Workspace, found: _Credential, others: Tuple[_Credential, ...]) -> Optional[Fix]:
+    """The fix of one credential concern: every place of the value in the file moves at once,
+    so that `check` afterwards finds none of them."""
+    places = []
+    for c in (found,) + others:
+        setting = _setting_at(c.parsed, c.span)
+        if setting is None:
+            return None  # a Prisma `url = "..."` literal: env("...") needs a person
+        places.append(relocate.Place(setting, password=c.code == "CRD001"))
+    what = f"the password of {found.key.strip()}" if found.code == "CRD001" else f"the value of {found.key.strip()}"
+    return _move_fix(ws, found.parsed, places, what)
+
+
+def _setting_fix(ws: Workspace, parsed: ParsedFile, settings: Iterable[Setting], key: str) -> Optional[Fix]:
+    """The fix of a whole secret written at one or more settings of a file."""
+    return _move_fix(ws, parsed, [relocate.Place(s) for s in settings], f"the value of {key.strip()}")
 
 
 def _also(here: Span, others: Iterable[Span]) -> str:
@@ -347,6 +384,7 @@ def dsn_literal_password(ws: Workspace) -> Iterator[Hit]:
             f"{found.key} holds a PostgreSQL connection string with {detail}; write the password as "
             f"a ${{VAR}} reference and keep its value in an untracked file or a secret store",
             others,
+            _concern_fix(ws, found, others),
         )
 
 
@@ -420,6 +458,11 @@ def committed_jwt_secrets(ws: Workspace) -> Dict[str, str]:
 
 @rule("CRD002")
 def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
+    return _service_role_hits(ws, fixes=True)
+
+
+def _service_role_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
+    """CRD002's hits; with `fixes`, those on a setting carry the fix that moves the key out."""
     pats = load()
     secrets: Optional[Dict[str, str]] = None
     for parsed in _tracked(ws):
@@ -455,7 +498,11 @@ def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
                     f"{setting.key} holds {what}, which bypasses row-level security, in a file git "
                     f"tracks; rotate it and read it from an untracked file or a secret store"
                 )
-            yield Hit(source.path, _span(setting), source.app, setting.key, message, value=setting.value)
+            fix = None
+            if fixes:
+                same = [s for s in parsed.settings if s.value == setting.value and s.key == setting.key]
+                fix = _setting_fix(ws, parsed, same, setting.key)
+            yield Hit(source.path, _span(setting), source.app, setting.key, message, value=setting.value, fix=fix)
         for m, span in _raw_matches(parsed, _JWT):
             claims = jwt_claims(m.group(0))
             if claims is None or claims.get("role") != "service_role":
@@ -590,6 +637,11 @@ def _is_demo(text: str) -> bool:
 
 @rule("CRD004")
 def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
+    return _shape_hits(ws, fixes=True)
+
+
+def _shape_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
+    """CRD004's hits; with `fixes`, those on settings carry the fix that moves the value out."""
     raw_shapes = [s for s in secret_shapes().self_identifying if s.report]
     for parsed in _tracked(ws):
         source = parsed.source
@@ -617,6 +669,7 @@ def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
                 f"{setting.key} holds {shape.description} ({redact(secret)}){note} in a file git tracks; "
                 f"rotate it and read it from an untracked file or a secret store{also}",
                 value=secret,
+                fix=_setting_fix(ws, parsed, [setting] + [o for o, _ in others], setting.key) if fixes else None,
             )
         for shape in raw_shapes:
             for m, span in _raw_matches(parsed, shape.regex):
@@ -701,7 +754,7 @@ def compose_literal_password(ws: Workspace) -> Iterator[Hit]:
                 f"service {found.service} sets {name} to {kind} {redact(found.secret)} in a Compose "
                 f"file git tracks; use ${{{name}}} (set in an untracked .env) or a {name}_FILE secret"
             )
-        yield found.hit(message, others)
+        yield found.hit(message, others, _concern_fix(ws, found, others))
 
 
 # --------------------------------------------------------------------------- secret-named keys
@@ -773,6 +826,7 @@ def secret_named_key(ws: Workspace) -> Iterator[Hit]:
             f"it is secret, so whatever its length anyone who reads the repository can use it: rotate "
             f"it and read it from an untracked file or a secret store",
             others,
+            _concern_fix(ws, found, others),
         )
 
 
@@ -819,8 +873,8 @@ def _secrets_by_path(ws: Workspace) -> Dict[str, List[Tuple[int, str]]]:
         if not first.local:
             for c in (first,) + others:
                 found.setdefault(c.parsed.source.path, []).append((c.span.line, c.key.strip()))
-    for check in (service_role_key_committed, known_secret_shape):
-        for hit in check(ws):
+    for check in (_service_role_hits, _shape_hits):
+        for hit in check(ws, False):
             found.setdefault(hit.path, []).append((hit.span.line, hit.key.strip() if hit.key else "a comment"))
     return {path: sorted(set(items)) for path, items in found.items()}
 
