@@ -123,9 +123,11 @@ def _settings(path: str, text: str) -> Dict[str, Optional[str]]:
 # --------------------------------------------------------------------------- destinations
 
 
-def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
+def _local_of(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[str]:
     """The gitignored files a process loads after a real dotenv file, one per kind of chain
-    that holds it; raises Refused when none exists by convention."""
+    that holds it; raises Refused when none exists by convention. A template's value kept
+    only as a comment (`active=False`, a strategy) whose copy does not exist goes to the
+    copy's local file: a comment hands the app nothing, and the copy is not created."""
     path = parsed.source.path
     folder, base = posixpath.split(path)
     name = dotenv_name(base, ws.config)
@@ -134,6 +136,8 @@ def _local_of(ws: Workspace, parsed: ParsedFile) -> List[str]:
         if not targets or targets[0] is None:
             raise Refused(f"{path} is a template copied to no known file")
         if _read(ws, targets[0]) is None:
+            if not active:
+                return [targets[0] + ".local"]
             # creating the copy would hand the app settings it never had; a person decides
             raise Refused(f"{path} is copied to {targets[0]}, which does not exist")
         return [targets[0]]
@@ -177,7 +181,7 @@ def destinations(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List
         return [project]
     if source.kind != "dotenv":
         raise Refused(f"{source.path}: a Prisma schema reads a secret only through env(\"...\")")
-    return _local_of(ws, parsed)
+    return _local_of(ws, parsed, active)
 
 
 @dataclass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import FrozenSet, Iterator, List, Optional, Tuple
 
+from tekup_envlint import strategy as _strategy
 from tekup_envlint.checks import rule
-from tekup_envlint.models import Hit, Related, Span
+from tekup_envlint.models import Fix, Hit, Related, Span
 from tekup_envlint.workspace import Connection, LoadSet, Workspace, describe
 
 _NAMED = 4  # settings of the other provider named in a message; `related` lists them all
@@ -25,6 +26,30 @@ def _anchor(ws: Workspace, load_set: LoadSet, first: Connection) -> Tuple[str, S
         if service is not None:
             return path, service.span, name
     return first.file.source.path, first.span, first.key
+
+
+def _strategy_fix(ws: Workspace, conns: List[Connection], what: str, hybrid: bool = False) -> Optional[Fix]:
+    """The configured strategy's fix for these connections (strategy.py decides the values,
+    so that HYB001, HYB002 and STR001 write the same edit for one setting); None without a
+    strategy, or when the strategy cannot write every connection the finding is about."""
+    strategy = ws.config.strategy
+    if strategy is None:
+        return None
+    items = _strategy.changes(ws, conns, strategy, hybrid)
+    if not items:
+        return None
+    target = "the primary Supabase project" if strategy == "supabase" else "the Docker database"
+    title = (_strategy.describe_change(items[0], strategy) if len(items) == 1
+             else f"{what}: {len(items)} settings follow the {strategy} strategy ({target})")
+    return _strategy.fix_for(ws, items, strategy, title)
+
+
+def _hybrid_fix(ws: Workspace, load_set: LoadSet, conns: List[Connection]) -> Optional[Fix]:
+    """A fix only when, once applied, the load set reads one provider."""
+    strategy = ws.config.strategy
+    if strategy is None or _strategy.keeps_hybrid(ws, conns, strategy):
+        return None
+    return _strategy_fix(ws, conns, load_set.label, hybrid=True)
 
 
 def _where(conn: Connection, load_set: LoadSet) -> str:
@@ -63,6 +88,7 @@ def hybrid_database(ws: Workspace) -> Iterator[Hit]:
             f"{head}, but {named}{more} {scope} {verb} at {describe(others[0].target)}: one process "
             f"of app {load_set.app} uses two database providers ({' + '.join(providers)})",
             value=f"{load_set.label}:{'+'.join(providers)}",
+            fix=_hybrid_fix(ws, load_set, conns),
             related=tuple(
                 Related(c.file.source.path, c.span.line, c.span.column, c.key)
                 for c in conns if c is not first or load_set.service is not None
@@ -84,6 +110,7 @@ def legacy_project(ws: Workspace) -> Iterator[Hit]:
                     f"which is to be retired; point it at the primary project "
                     f"{ws.config.primary.ref} or the Docker database",
                     value=conn.target.project_ref,
+                    fix=_strategy_fix(ws, [conn], conn.key),
                 )
 
 
@@ -99,15 +126,22 @@ def strategy_contradiction(ws: Workspace) -> Iterator[Hit]:
     for app in ws.apps.values():
         for conn in app.connections:
             env = conn.file.source.env
-            if conn.provider is None or conn.provider in allowed or env in ws.config.local_environments:
+            if conn.provider is None or conn.provider in allowed or conn.service is not None:
                 continue
+            if _strategy.scope(ws, conn) != "deployable":
+                # a local file, a Compose service that does not deploy, or a documented
+                # alternative (`.env.supabase.example`: no process loads its copy)
+                continue
+            where = (f"Compose service {conn.setting.service}, which deploys," if conn.file.source.kind == "compose"
+                     and conn.setting is not None else f"a {env} file")
             yield Hit(
                 conn.file.source.path,
                 conn.span,
                 app.root,
                 conn.key,
-                f"{conn.key} points at {describe(conn.target)} in a {env} file, but the strategy "
+                f"{conn.key} points at {describe(conn.target)} in {where} but the strategy "
                 f"is {strategy}: deployable environments use "
                 + ("the primary Supabase project" if strategy == "supabase" else "the Docker database"),
                 value=conn.target.kind,
+                fix=_strategy_fix(ws, [conn], conn.key),
             )
