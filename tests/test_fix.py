@@ -628,3 +628,28 @@ def test_a_fault_at_any_point_leaves_every_file_old_or_new(files, fail_at: int, 
             data = (root / path).read_bytes() if (root / path).exists() else None
             assert data in ((None if old is None else old.encode("utf-8")), new.encode("utf-8"))
         assert not [p for p in os.listdir(root) if p.endswith(writes.TEMP_SUFFIX)]
+
+
+def test_fixes_that_break_a_file_only_together_wait_for_the_next_pass(tmp_path: Path, monkeypatch) -> None:
+    """Two fixes that each add the same key to one Compose mapping: each is fine alone,
+    together they make a duplicate key. The first is applied; the second, computed again on
+    the new text, is no longer needed."""
+    from tekup_envlint.checks import REGISTRY, load
+    from tekup_envlint.models import Edit, Fix, Hit
+
+    load()
+
+    def check(ws):
+        for parsed in ws.files:
+            if parsed.source.kind != "compose" or "EXTRA:" in parsed.text:
+                continue
+            queue = parsed.text.index("      QUEUE: jobs\n")
+            for at in (queue, queue + len("      QUEUE: jobs\n")):  # before and after QUEUE
+                yield Hit(parsed.source.path, parsed.services[0].span, parsed.source.app, "EXTRA", "test",
+                          fix=Fix(f"add EXTRA at {at}", (Edit(parsed.source.path, at, at, "      EXTRA: 1\n"),)))
+
+    monkeypatch.setitem(REGISTRY, "DRF003", check)
+    root = repo(tmp_path, {"docker-compose.yml": COMPOSE})
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert outcome.rejected == [] and len(outcome.applied) == 1
+    assert (root / "docker-compose.yml").read_text().count("EXTRA: 1") == 1
