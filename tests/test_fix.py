@@ -653,3 +653,20 @@ def test_fixes_that_break_a_file_only_together_wait_for_the_next_pass(tmp_path: 
     outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
     assert outcome.rejected == [] and len(outcome.applied) == 1
     assert (root / "docker-compose.yml").read_text().count("EXTRA: 1") == 1
+
+
+def test_check_show_fixes_lists_what_fix_would_do_and_unsafe_ones_on_request(tmp_path: Path, monkeypatch, capsys) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    _creating_fix(monkeypatch)  # DRF003's fix becomes unsafe
+    monkeypatch.chdir(root)
+    cli.main(["check", "--show-fixes"])
+    captured = capsys.readouterr()
+    assert "DRF003" not in captured.err and "fix --unsafe-fixes" in captured.out
+    cli.main(["check", "--show-fixes", "--unsafe-fixes"])
+    assert "Fixes available for 1 finding" in capsys.readouterr().err
+    assert (root / "apps/a/.env").read_text() == DUPLICATE
+    cli.main(["check", "--fix"])
+    assert (root / "apps/a/.env").read_text() == DUPLICATE  # unsafe: not without asking
+    cli.main(["check", "--fix", "--unsafe-fixes"])
+    assert (root / "apps/a/.env").read_text() == "PORT=3000\nNAME=x\n"
+    assert (root / "apps/a/.env.local").read_text() == "LOCAL=1\n"
