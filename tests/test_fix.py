@@ -670,3 +670,53 @@ def test_check_show_fixes_lists_what_fix_would_do_and_unsafe_ones_on_request(tmp
     cli.main(["check", "--fix", "--unsafe-fixes"])
     assert (root / "apps/a/.env").read_text() == "PORT=3000\nNAME=x\n"
     assert (root / "apps/a/.env.local").read_text() == "LOCAL=1\n"
+
+
+KILLED_WRITER = """
+import os, sys, time
+from pathlib import Path
+from tekup_envlint import writes
+
+root = Path(sys.argv[1])
+real_replace = os.replace
+done = []
+
+def replace(src, dst):
+    real_replace(src, dst)
+    done.append(dst)
+    if len(done) == 2:  # two files renamed: say so, then wait for the kill
+        (root.parent / "renamed-two").write_text("")
+        time.sleep(60)
+
+os.replace = replace
+changes = {f"f{n}.env": (f"OLD={n}\\n" * 1000, f"NEW={n}\\n" * 1000) for n in range(4)}
+writes.write_all(root, changes)
+"""
+
+
+def test_a_kill_part_way_leaves_every_file_old_or_new(tmp_path: Path) -> None:
+    """SIGKILL (no cleanup can run) after the second of four renames: two files are new,
+    two old, none half-written; the staged temporary files are left, named as ours."""
+    import signal
+    import sys
+
+    root = tmp_path / "root"
+    root.mkdir()
+    for n in range(4):
+        (root / f"f{n}.env").write_text(f"OLD={n}\n" * 1000)
+    process = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(root)])
+    try:
+        for _ in range(600):
+            if (tmp_path / "renamed-two").exists() or process.poll() is not None:
+                break
+            import time
+
+            time.sleep(0.1)
+        assert (tmp_path / "renamed-two").exists()
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    texts = [(root / f"f{n}.env").read_text() for n in range(4)]
+    assert sorted(t.split("=")[0] for t in texts) == ["NEW", "NEW", "OLD", "OLD"]
+    assert all(t in (f"OLD={n}\n" * 1000, f"NEW={n}\n" * 1000) for n, t in enumerate(texts))
+    assert all(p.name.endswith(writes.TEMP_SUFFIX) for p in root.iterdir() if not p.name.endswith(".env"))
