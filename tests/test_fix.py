@@ -720,3 +720,18 @@ def test_a_kill_part_way_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     assert sorted(t.split("=")[0] for t in texts) == ["NEW", "NEW", "OLD", "OLD"]
     assert all(t in (f"OLD={n}\n" * 1000, f"NEW={n}\n" * 1000) for n, t in enumerate(texts))
     assert all(p.name.endswith(writes.TEMP_SUFFIX) for p in root.iterdir() if not p.name.endswith(".env"))
+
+
+def test_the_strategy_comes_from_the_config_file_as_the_pre_commit_hook_needs(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("tekup_envlint.strategy")
+    pooler = "postgresql://postgres.oaevagdgrasfppbrxbey:${SUPABASE_DB_PASSWORD}@aws-1-eu-central-1.pooler.supabase.com"
+    root = repo(tmp_path, {
+        # in a pre-commit run only the changed file's app is read: the pooler host must be configured
+        ".tekup-envlint.toml": 'strategy = "supabase"\n[primary]\npooler-host = "aws-1-eu-central-1.pooler.supabase.com"\n',
+        **app({".env": f"DATABASE_URL={pooler}:5432/postgres?schema=crm\n"}, "apps/crm"),
+        **app({".env": "DATABASE_URL=postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db?schema=billy\n"},
+              "apps/billy"),
+    })
+    monkeypatch.chdir(root)
+    cli.main(["fix", "apps/billy/.env"])
+    assert (root / "apps/billy/.env").read_text() == f"DATABASE_URL={pooler}:6543/postgres?pgbouncer=true&schema=billy\n"
