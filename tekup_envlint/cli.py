@@ -276,9 +276,11 @@ def _check(args: argparse.Namespace) -> int:
     if args.statistics and args.format != "text":
         raise UsageError("--statistics prints text; leave out --format")
     paths, not_config = _configuration_files(args.paths)
-    for raw in not_config:
-        sys.stderr.write(f"tekup-envlint: {raw} is not a configuration file (tekup-envlint reads .env files, "
-                         "Compose files and Prisma schemas); skipped\n")
+    from tekup_envlint.text import printable
+
+    for raw in not_config:  # file names pre-commit passes are repository content: escaped
+        sys.stderr.write(f"tekup-envlint: {printable(raw)} is not a configuration file (tekup-envlint reads .env "
+                         "files, Compose files and Prisma schemas); skipped\n")
     if not_config and not paths:
         if args.format in ("text", "concise"):
             with _output(args) as stream:

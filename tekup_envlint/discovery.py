@@ -17,6 +17,7 @@ from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, 
 
 from tekup_envlint.config import Config
 from tekup_envlint.models import SourceFile
+from tekup_envlint.parsers import read_small
 
 SKIP_DIRS = frozenset(
     {
@@ -425,13 +426,9 @@ def _workspace_root_test(root: Path, names: Callable[[str], Set[str]]) -> Callab
             for name, pattern in _WORKSPACE_DECLARATIONS:
                 if found or name not in present:
                     continue
-                full = root / folder / name
-                try:
-                    if full.is_symlink() or full.stat().st_size > _MANIFEST_READ_CAP:
-                        continue
-                    found = bool(pattern.search(full.read_text(encoding="utf-8", errors="replace")))
-                except OSError:
-                    continue
+                # a manifest is repository content: a FIFO named package.json hung the scan
+                text = read_small(root, f"{folder}/{name}" if folder else name, _MANIFEST_READ_CAP)
+                found = text is not None and bool(pattern.search(text))
             memo[folder] = found
         return memo[folder]
 

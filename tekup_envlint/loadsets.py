@@ -203,53 +203,80 @@ def _effective(
 # --------------------------------------------------------------------------- .dockerignore
 
 
-def _dockerignore_pattern(line: str) -> Optional[Tuple[bool, "re.Pattern[str]"]]:
+_GLUED_LIMIT = 4  # `**` written inside a path segment (`a**b`): each doubles the alternatives
+
+
+def _dockerignore_pattern(line: str) -> Optional[Tuple[bool, Tuple[Tuple[str, ...], ...]]]:
+    """One `.dockerignore` line as (negated, alternatives), each alternative a tuple of
+    path-segment globs in which `**` is a whole segment (any number of folders).
+
+    Docker matches a line as a regular expression (`*` and `?` within a folder name, `**`
+    across folders). Python's backtracking `re` took minutes on `*a*a*a...b` against a long
+    folder name; here each segment is matched on its own with `fnmatchcase` (linear since
+    Python 3.9) and the `**` segments by a small table over segments. A `**` inside a
+    segment (`a**b`) is `a*b` within one folder or `a*`, `**`, `*b` across folders.
+    """
     text = line.strip()
     if not text or text.startswith("#"):
         return None
     negate = text.startswith("!")
     text = text[1:].strip() if negate else text
     text = posixpath.normpath(text.lstrip("/"))
-    out = []
-    i = 0
-    while i < len(text):
-        if text.startswith("**", i):
-            out.append(".*")
-            i += 2
-            if text.startswith("/", i):
-                out[-1] = "(?:.*/)?"
-                i += 1
+    alternatives: List[Tuple[str, ...]] = [()]
+    for segment in text.split("/"):
+        if segment == "**" or "**" not in segment:
+            alternatives = [alt + (segment,) for alt in alternatives]
             continue
-        ch = text[i]
-        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
-        i += 1
-    return negate, re.compile("".join(out) + r"\Z")
+        pieces = re.split(r"\*\*+", segment)
+        if len(pieces) - 1 > _GLUED_LIMIT:  # beyond the limit, the rest stay within one folder
+            pieces = pieces[:_GLUED_LIMIT] + ["*".join(pieces[_GLUED_LIMIT:])]
+        grown: List[Tuple[str, ...]] = [alt + (pieces[0],) for alt in alternatives]
+        for piece in pieces[1:]:
+            grown = [g[:-1] + (g[-1] + "*" + piece,) for g in grown] + [
+                g[:-1] + (g[-1] + "*", "**", "*" + piece) for g in grown]
+        alternatives = grown
+    return negate, tuple(dict.fromkeys(alternatives))
 
 
-def _ignored_by(patterns: Sequence[Tuple[bool, "re.Pattern[str]"]], rel: str) -> bool:
+def _segments_match(pattern: Tuple[str, ...], parts: Sequence[str]) -> bool:
+    """Whether path segments match segment globs (`**` any number of whole segments)."""
+    from fnmatch import fnmatchcase
+
+    # reach[j]: the first i pattern segments can match the first j path segments
+    reach = [True] + [False] * len(parts)
+    for glob in pattern:
+        if glob == "**":
+            for j in range(1, len(parts) + 1):
+                reach[j] = reach[j] or reach[j - 1]
+            continue
+        reach = [False] + [reach[j] and fnmatchcase(parts[j], glob) for j in range(len(parts))]
+        if not any(reach):
+            return False
+    return reach[len(parts)]
+
+
+def _ignored_by(patterns: Sequence[Tuple[bool, Tuple[Tuple[str, ...], ...]]], rel: str) -> bool:
     """Docker's rule: the last matching pattern wins; a pattern that matches a folder
     matches everything below it."""
     parts = rel.split("/")
-    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    candidates = [parts[: i + 1] for i in range(len(parts))]
     ignored = False
-    for negate, pattern in patterns:
-        if any(pattern.match(c) for c in candidates):
+    for negate, alternatives in patterns:
+        if any(_segments_match(alt, c) for alt in alternatives for c in candidates):
             ignored = not negate
     return ignored
 
 
-def _read_dockerignore(root: Path, context: str, dockerfile: Optional[str]) -> List[Tuple[bool, "re.Pattern[str]"]]:
+def _read_dockerignore(root: Path, context: str, dockerfile: Optional[str]) -> List[Tuple[bool, Tuple[Tuple[str, ...], ...]]]:
     """The patterns of the build's `.dockerignore` (a `<Dockerfile>.dockerignore` first, as
     BuildKit reads it). Read here because discovery takes only configuration files; never
     through a symlink, and only a small file."""
+    from tekup_envlint.parsers import read_small
+
     names = ([f"{dockerfile}.dockerignore"] if dockerfile else []) + [posixpath.join(context, ".dockerignore")]
     for rel in names:
-        path = root / rel
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _DOCKERIGNORE_CAP:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_small(root, rel, _DOCKERIGNORE_CAP)  # no folder on the way may lead out of the root
+        if text is None:
             continue
         return [p for p in map(_dockerignore_pattern, text.splitlines()) if p is not None]
     return []

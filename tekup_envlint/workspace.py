@@ -5,6 +5,7 @@ Built once per run from parsed files; checks only read it.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -239,24 +240,27 @@ _SCRIPT_CAP = 1_000_000
 
 def _small_files(root: Path, rel: str) -> Iterator[str]:
     """The text of an init script mounted as one file, or of the scripts in a mounted
-    folder; nothing outside the root, through a symlink, or too big."""
+    folder; nothing outside the root (through any folder on the way), through a symlink
+    out of it, blocking (a FIFO), or too big."""
+    from tekup_envlint.parsers import read_small
+
     if rel == ".." or rel.startswith("../") or posixpath.isabs(rel):
         return
     base = root / rel
+    real_root = os.path.realpath(root)
     try:
-        if base.is_symlink():
-            return
-        paths = [base] if base.is_file() else sorted(base.iterdir()) if base.is_dir() else []
+        real = os.path.realpath(base)
+        if base.is_symlink() or real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            return  # the folder is listed only when no part of its path leads out of the root
+        paths = [rel] if base.is_file() else [posixpath.join(rel, n) for n in sorted(os.listdir(base))] \
+            if base.is_dir() else []
     except OSError:
         return
     for path in paths:
-        try:
-            if path.is_symlink() or not path.is_file() or not path.name.endswith(_SCRIPT_SUFFIXES):
-                continue
-            if path.stat().st_size <= _SCRIPT_CAP:
-                yield path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
+        if path.endswith(_SCRIPT_SUFFIXES):
+            text = read_small(root, path, _SCRIPT_CAP)
+            if text is not None:
+                yield text
 
 
 def _connections(parsed: ParsedFile, config: Config, memo: Dict[Tuple[str, Optional[str]], Optional[Target]]) -> List[Connection]:

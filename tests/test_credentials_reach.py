@@ -1,7 +1,7 @@
 """Severity by reach, one concern once, secret-named keys (CRD008) and placeholders.
 
 Each case is a minimal reproduction of a pattern seen in the monorepo review
-(docs/review-notes-recall.md), written for this project.
+(docs/corpus-review.md, "Real monorepos"), written for this project.
 """
 
 from __future__ import annotations

@@ -148,6 +148,19 @@ def test_app_roots_and_excludes_from_config(tmp_path: Path) -> None:
     assert found["packages/db/prisma/schema.prisma"].app == "."
 
 
+def test_nested_app_roots_the_shallowest_match_wins(tmp_path: Path) -> None:
+    """As the README says ("Apps and load sets"): `*` crosses `/`, so with `apps/*` and
+    `apps/web/*` the folder `apps/web` matches first and owns `apps/web/admin`; patterns
+    that do not match the parent make nested apps."""
+    write_tree(tmp_path, {"apps/web/.env": "A=1\n", "apps/web/admin/.env": "A=1\n", "apps/api/.env": "A=1\n",
+                          "tools/.env": "A=1\n"})
+    nested = {f.path: f.app for f in discover(tmp_path, Config(app_roots=("apps/*", "apps/web/*")))}
+    assert nested["apps/web/admin/.env"] == "apps/web" and nested["apps/web/.env"] == "apps/web"
+    apart = {f.path: f.app for f in discover(tmp_path, Config(app_roots=("apps/api", "apps/web/*")))}
+    assert apart["apps/web/admin/.env"] == "apps/web/admin" and apart["apps/api/.env"] == "apps/api"
+    assert apart["apps/web/.env"] == "." and apart["tools/.env"] == "."  # no glob matches: the root
+
+
 def test_include_restricts(tmp_path: Path) -> None:
     write_tree(tmp_path, MONOREPO)
     found = [f.path for f in discover(tmp_path, Config(include=("apps/api/*",)))]

@@ -73,6 +73,24 @@ def test_sarif_of_a_clean_repo_and_odd_paths_validate(tmp_path: Path) -> None:
     assert "apps/my%20app/.env" in uris
 
 
+def test_text_lists_the_related_locations_under_a_finding(demo_json) -> None:
+    """HYB001 is reported once per load set; the text report names every other setting of
+    it on `related:` lines, as JSON's `related` and SARIF's relatedLocations do."""
+    code, out, _ = cli("check", str(EXAMPLE), "--select", "HYB001", "--no-color")
+    assert code == 1
+    billy = out.split("apps/production/tekup-billy/.env\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert billy[0].startswith("  6:14  error    HYB001") and "  SUPABASE_URL points at" in billy[0]  # [*] if fixable
+    assert billy[1].startswith("      6 | SUPABASE_URL=")
+    assert billy[2:] == [
+        "        related: apps/production/tekup-billy/.env:7:19 SUPABASE_ANON_KEY",
+        "        related: apps/production/tekup-billy/.env:8:22 SUPABASE_SERVICE_KEY",
+        "        related: apps/production/tekup-billy/.env:11:14 DATABASE_URL",
+    ]
+    related = {(r["path"], r["line"], r["column"], r["key"]) for f in demo_json if f["code"] == "HYB001"
+               for r in f["related"]}
+    assert len(related) == out.count("        related: ")
+
+
 def test_concise_is_one_line_per_finding(demo_json) -> None:
     code, out, _ = cli("check", str(EXAMPLE), "--output-format", "concise")
     lines = out.splitlines()

@@ -26,7 +26,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import pytest
 
@@ -116,8 +116,25 @@ ALIASED_SCALAR = ("x-big: &big " + "x" * 400_000 + "\nservices:\n  api:\n    ima
                   + "".join(f"      K{i}: *big\n" for i in range(200)))
 # 30,000 references in one value: the outermost-reference search was quadratic (100 s)
 MANY_REFERENCES = ('services:\n  api:\n    image: node\n    environment:\n      X: "' + "${A}" * 30_000 + '"\n')
+# a 900 kB line of URI users with no "@": the password-slot regex scanned to the end of the
+# line from each of them (minutes); the code frame of the line's finding scrubs it
+URI_USERS = LEGACY_LINE.rstrip("\n") + " # " + "postgresql://u:" * 60_000 + "\n"
+# a .dockerignore of 29 bytes against a 60-character folder: the regex Docker would build
+# (`[^/]*a[^/]*a...b`) backtracked for minutes in Python's `re`
+LONG_FOLDER = "a" * 60
+STARRED_BUILD = ("services:\n  api:\n    build:\n      context: .\n      dockerfile: " + LONG_FOLDER
+                 + "/Dockerfile\n    environment:\n      DATABASE_URL: postgresql://u:${P}@localhost:5432/db\n")
 DEEP_LEVELS = 1100  # os.walk recursed once per level: RecursionError past ~1,000 on Python <= 3.11
 DEEP_ENV = "deep/" + "d/" * DEEP_LEVELS + ".env"
+
+
+def _fifo_manifest(path: Path, outside: Path) -> None:
+    """The app's package.json becomes a FIFO, with an env file in a subfolder: discovery
+    reads the manifest to learn whether it declares workspaces (it hung there, blocked)."""
+    (path.parent / "package.json").unlink()
+    os.mkfifo(path.parent / "package.json")
+    path.mkdir()
+    (path / ".env").write_text(LEGACY_LINE)
 
 
 def _deep(path: Path, content: str) -> None:
@@ -236,6 +253,11 @@ CASES = [
          [("docker-compose.yml", "SYN004", 1, "aliases expand the file's text beyond")]),
     Case("many-references", {"docker-compose.yml": MANY_REFERENCES, ".env": "B=1\n"},
          [("docker-compose.yml", "DRF004", 5, "${A} has no default")]),
+    Case("uri-users-without-at", {".env": URI_USERS}, [(".env", "HYB002", 1, LEGACY)]),
+    Case("dockerignore-stars", {"docker-compose.yml": STARRED_BUILD, ".dockerignore": "*a" * 14 + "b\n",
+                                f"{LONG_FOLDER}/.env": LEGACY_LINE},
+         [(f"{LONG_FOLDER}/.env", "HYB002", 1, LEGACY)]),
+    Case("fifo-manifest", {"docker": _fifo_manifest}, [("docker/.env", "HYB002", 1, LEGACY)], walk_only=True),
     Case("deep-tree", {"deep": lambda path, outside: _deep(path, LEGACY_LINE)},
          [(DEEP_ENV, "HYB002", 1, LEGACY)]),
     Case("deep-tree-ignored", {".gitignore": "ignored/\n", "ignored": lambda path, outside: _deep(path, LEGACY_LINE)},
@@ -253,6 +275,7 @@ def _write(root: Path, outside: Path) -> None:
         (app / "package.json").write_text("{}")
         for name, content in case.files.items():
             path = app / name
+            path.parent.mkdir(parents=True, exist_ok=True)
             if callable(content):
                 content(path, outside)
             elif isinstance(content, bytes):
@@ -304,7 +327,7 @@ class Report:
 
 
 @pytest.fixture(scope="module", params=["walk", "git"])
-def report(request, tmp_path_factory) -> Report:
+def report(request, tmp_path_factory) -> Iterator[Report]:
     base = tmp_path_factory.mktemp(f"hostile-{request.param}")
     root, outside = base / "repo", base / "outside"
     outside.mkdir()
@@ -328,7 +351,26 @@ def report(request, tmp_path_factory) -> Report:
     result = Report(request.param, findings, files, text.stdout, rss, seconds, done.stderr + text.stderr)
     for finding in findings:
         result.by_app.setdefault(finding["app"], []).append(finding)
-    return result
+    yield result
+    remove_tree(base)
+
+
+def remove_tree(top: Path) -> None:
+    """Remove a tree without recursion. The deep-tree cases are 1,100 folders deep, and
+    `shutil.rmtree` recurses once per level on Python <= 3.11: left behind, they made a later
+    pytest session's clean-up of its old temporary folders fail with RecursionError."""
+    folders, stack = [], [str(top)]
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
 
 
 def test_no_traceback_and_exit_1(report: Report) -> None:
@@ -602,6 +644,18 @@ def test_config_errors_carry_no_terminal_control_characters(tmp_path: Path, name
     assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr, done.stderr
     assert b"\nforged: line" not in done.stderr
     assert b"\\x1b" in done.stderr  # shown, escaped
+
+
+def test_file_names_passed_on_the_command_line_reach_stderr_escaped(tmp_path: Path) -> None:
+    """pre-commit passes the repository's staged file names: one that is not configuration
+    is named on stderr, with ESC and BEL shown as escapes, not sent to the terminal."""
+    name = "notes\x1b]0;owned\x07\x1b[2J.md"
+    (tmp_path / name).write_text("x\n")
+    (tmp_path / ".env").write_text(LEGACY_LINE)
+    done = run("check", name, ".env", cwd=tmp_path)
+    assert_sane(done)
+    assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr, done.stderr
+    assert b"notes\\x1b]0;owned\\x07\\x1b[2J.md is not a configuration file" in done.stderr
 
 
 def test_git_that_does_not_answer_falls_back_to_a_walk_with_a_finding(tmp_path: Path) -> None:

@@ -65,6 +65,9 @@ SECRETS: Dict[str, str] = {
     "DSN sslpassword parameter": "SslParamSecret2323",
     "DSN token parameter": "TokParamSecret4545",
     "raw '/' in a DSN password": "Raw/SlashSecret6868",
+    # the password of a URI of any scheme, under a name that says nothing
+    "Redis URL password": "RedisUrlSecret4141",
+    "MongoDB URI password": "MongoUriSecret5151",
     # written with escapes: the file holds this text, a reader takes the value below
     "dotenv escaped quote (as written)": r'Esc\"aped\\Value9393',
     "dotenv single-quoted escape (as written)": r"Sin\'gleQuoted4848",
@@ -111,6 +114,8 @@ def workspace(root: Path) -> Path:
             f"&token={s['DSN token parameter']}\n"
             "ANALYTICS_DATABASE_URL=postgresql://app:"
             f"{s[RAW_SLASH]}@db.acme-internal.dev:5432/app\n"
+            f"CACHE_URL=redis://:{s['Redis URL password']}@cache.acme-internal.dev:6379/0\n"
+            f"MONGODB_URI=mongodb+srv://app:{s['MongoDB URI password']}@cluster0.acme-internal.dev/app\n"
             f"ESCAPED_SECRET=\"{s['dotenv escaped quote (as written)']}\"\n"
             f"QUOTED_TOKEN='{s['dotenv single-quoted escape (as written)']}'\n"
             f"BROKEN_PASSWORD=\"{s['secret in an unterminated quote']}\n"
@@ -255,7 +260,8 @@ def test_the_secrets_are_there_to_find(repo: Path) -> None:
     # each new class sits on a line shown in a code frame, so hiding it there is tested
     text = run(("check", "--no-color"), repo).stdout.decode()
     for key in ("ENCRYPTION_SALT", "SMTP_PASSWORD", "PG_CONNECTION", "REPLICA_URL", "ANALYTICS_DATABASE_URL",
-                "ESCAPED_SECRET", "QUOTED_TOKEN", "REDIS_PASSWORD", '{"services"', "url      ="):
+                "ESCAPED_SECRET", "QUOTED_TOKEN", "REDIS_PASSWORD", '{"services"', "url      =", "CACHE_URL",
+                "MONGODB_URI"):
         assert f" | {key}" in text or f" |       {key}" in text or f" |   {key}" in text, key
 
 
@@ -339,10 +345,19 @@ from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _ALPHABET = string.ascii_letters + string.digits + " \"'\\/#@:!%&*.,;=?+-_~é"
+
+
+def _mixed(value: str) -> bool:
+    """An upper-case letter, a lower-case letter and a digit, as a real secret has: a value
+    such as `PASSWORD` or `12 chars` is also the text of a key or of a redaction, so
+    finding it in the output would say nothing about a leak."""
+    return any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)
+
+
 _VALUES = st.text(alphabet=_ALPHABET, min_size=8, max_size=40).filter(
-    lambda v: v == v.strip() and "  " not in v
+    lambda v: v == v.strip() and "  " not in v and _mixed(v)
 )
-_PLAIN = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.!%-]{6,30}[A-Za-z0-9]", fullmatch=True)
+_PLAIN = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.!%-]{6,30}[A-Za-z0-9]", fullmatch=True).filter(_mixed)
 
 
 def _dotenv(style: str, value: str, escape_single: bool) -> str:
@@ -396,6 +411,15 @@ def _styled_workspace(fmt: str, style: str, value: str, seed: int) -> Tuple[Dict
         files["apps/a/.env"] = f"APP_PASSWORD={written}\nDATABASE_URL=postgresql://app:{dsn_written}@{DSN_HOST}\n"
         forms = [value, written.strip("'\""), dsn_written]
         shown = ["APP_PASSWORD", "DATABASE_URL"]
+    elif fmt == "libpq":  # a keyword/value string and a URI query parameter, under innocent names
+        kv = "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"  # libpq's own quoting
+        quoting = "double" if style == "kv" else "single"
+        written = _dotenv(quoting, f"host=db.acme-internal.dev password={kv} dbname=app", bool(seed % 2))
+        query = _pct(value, safe="")
+        files["apps/a/.env"] = (f"PG_CONNECTION={written}\n"
+                                f"REPLICA_URL=postgresql://app@{DSN_HOST}?sslmode=require&sslpassword={query}\n")
+        forms = [value, kv, kv[1:-1], _dotenv(quoting, kv[1:-1], bool(seed % 2))[1:-1], query]
+        shown = ["PG_CONNECTION", "REPLICA_URL"]
     elif fmt == "compose":
         if style == "single":
             written = "'" + value.replace("'", "''") + "'"
@@ -434,6 +458,7 @@ def _styled_workspace(fmt: str, style: str, value: str, seed: int) -> Tuple[Dict
 STYLES = st.one_of(
     st.tuples(st.just("dotenv"), st.sampled_from(["single", "double"]), _VALUES),
     st.tuples(st.just("dotenv"), st.just("unquoted"), _PLAIN),
+    st.tuples(st.just("libpq"), st.sampled_from(["kv", "kv-single"]), _VALUES),
     st.tuples(st.just("compose"), st.sampled_from(["single", "double"]), _VALUES),
     st.tuples(st.just("compose"), st.sampled_from(["plain", "continued"]), _PLAIN.filter(lambda v: len(v) >= 12)),
     st.tuples(st.just("compose-json"), st.just("json"), _VALUES),
@@ -448,8 +473,14 @@ def test_no_secret_in_any_quoting_or_escaping_style(tmp_path_factory, case: Tupl
     from tekup_envlint.catalogue import catalogue
     from tekup_envlint.classify import secret_state
     from tekup_envlint.config import DEFAULT
+    from tekup_envlint.report.concise import concise
+    from tekup_envlint.report.github import annotations
     from tekup_envlint.report.json import check_report, map_report
-    from tekup_envlint.report.text import check_lines, render
+    from tekup_envlint.report.junit import junit
+    from tekup_envlint.report.markdown import markdown
+    from tekup_envlint.report.mermaid import mermaid
+    from tekup_envlint.report.sarif import sarif
+    from tekup_envlint.report.text import check_lines, map_table, render
 
     fmt, style, value = case
     assume(secret_state(value) == "literal" and "$" not in value)
@@ -458,10 +489,19 @@ def test_no_secret_in_any_quoting_or_escaping_style(tmp_path_factory, case: Tupl
     result = engine.run(root, DEFAULT)
     parsed = {f.source.path: f for f in result.workspace.files}
     names = {code: rule.name for code, rule in catalogue().items()}
+    rules = catalogue()
+    mermaid_text = mermaid(result.workspace)
     outputs = {
         "text": render(check_lines(result.findings, parsed, len(parsed), result.redactor.scrub), False),
         "json": check_report(str(root), result.findings, names, len(parsed)),
-        "map": map_report(result.workspace, result.redactor.scrub),
+        "map": map_report(result.workspace, result.redactor.scrub_field),
+        "map text": map_table(result.workspace, False, 200, result.redactor.scrub_field),
+        "mermaid": mermaid_text,
+        "sarif": sarif(result.findings, rules, parsed, result.redactor.scrub),
+        "concise": concise(result.findings),
+        "github": annotations(result.findings, names),
+        "junit": junit(result.findings, names, len(parsed)),
+        "markdown": markdown(result.findings, names, len(parsed), mermaid_text),
     }
     for what, output in outputs.items():
         for form in forms:

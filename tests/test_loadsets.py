@@ -37,6 +37,7 @@ def sets(ws: Workspace) -> List[Tuple[str, str, Tuple[str, ...]]]:
     (".env.ports", "standalone", "default", None),
     (".env.docker", "standalone", "default", None),
     ("render.env", "standalone", "default", None),
+    ("databases.env", "standalone", "default", None),
 ])
 def test_dotenv_names(name: str, role: str, mode: str, target: str) -> None:
     found = dotenv_name(name, DEFAULT)
@@ -53,13 +54,17 @@ def test_dotenv_flow_chains(tree) -> None:
         "apps/a/.env.example": "A=\n",
         "apps/a/.env.ports": "PORT=1\n",
         "apps/a/docs/.env": "X=1\n",
+        "apps/a/migrations/.env.production": "X=1\n",  # a snippet: not the app's production mode
+        "apps/a/databases.env": "X=1\n",
     })
     assert sets(workspace(root)) == [
         ("dotenv", "default", ("apps/a/.env", "apps/a/.env.local")),
         ("dotenv", "production", ("apps/a/.env", "apps/a/.env.local", "apps/a/.env.production")),
         ("dotenv", "test", ("apps/a/.env", "apps/a/.env.test")),  # .env.local is not read in test
         ("standalone", "default", ("apps/a/.env.ports",)),
+        ("standalone", "default", ("apps/a/databases.env",)),
         ("standalone", "default", ("apps/a/docs/.env",)),
+        ("standalone", "production", ("apps/a/migrations/.env.production",)),
         ("template", "default", ("apps/a/.env.example",)),
     ]
 
@@ -192,3 +197,56 @@ def test_scoped_run_finds_the_same_unit_on_disk(tree) -> None:
     assert app_folder_of(root, "docker/.env", DEFAULT) == "docker"
     assert app_folder_of(root, "apps/web/sub/.env", DEFAULT) == "apps/web"
     assert app_folder_of(root, ".env", DEFAULT) == "."
+
+
+# --------------------------------------------------------------------------- .dockerignore
+
+
+def _reference_regex(line: str):
+    """The translation `.dockerignore` lines had before (Docker's own: `*` and `?` within a
+    folder, `**` across folders), as an oracle for short inputs, where backtracking is cheap."""
+    import posixpath
+    import re
+
+    text = posixpath.normpath(line.strip().lstrip("/"))
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("**", i):
+            out.append(".*")
+            i += 2
+            if text.startswith("/", i):
+                out[-1] = "(?:.*/)?"
+                i += 1
+            continue
+        ch = text[i]
+        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab.*?/", min_size=1, max_size=9).filter(lambda p: p.strip("/") and "//" not in p),
+       st.lists(st.text(alphabet="ab.", min_size=1, max_size=4), min_size=1, max_size=4))
+def test_dockerignore_matching_agrees_with_dockers_regex(line: str, parts: List[str]) -> None:
+    from tekup_envlint.loadsets import _dockerignore_pattern, _segments_match
+
+    parsed = _dockerignore_pattern(line)
+    if parsed is None or any(p in (".", "..") for p in parts):
+        return
+    path = "/".join(parts)
+    expected = bool(_reference_regex(line).match(path))
+    assert any(_segments_match(alt, parts) for alt in parsed[1]) == expected, (line, path, parsed)
+
+
+def test_dockerignore_with_many_stars_and_a_long_folder_name() -> None:
+    """`*a*a*a...b` against a 60-character folder name: Python's backtracking `re` took
+    minutes on the regex Docker would use; matched segment by segment it is instant."""
+    from tekup_envlint.loadsets import _dockerignore_pattern, _ignored_by
+
+    patterns = [_dockerignore_pattern("*a" * 14 + "b"), _dockerignore_pattern("**/x**y/.env")]
+    assert not _ignored_by(patterns, "a" * 60 + "/.env")
+    assert _ignored_by(patterns, "deep/er/x1/2y/.env") and _ignored_by(patterns, "x12y/.env")

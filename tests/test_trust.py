@@ -154,20 +154,37 @@ def test_nothing_outside_the_root_is_opened(tmp_path: Path, monkeypatch) -> None
     root, outside = tmp_path / "repo", tmp_path / "outside"
     outside.mkdir()
     (outside / "real.env").write_text(LEGACY_LINE)
-    write_tree(root, {"apps/a/package.json": "{}", "apps/a/.env.example": "A=1\n"})
+    (outside / ".dockerignore").write_text(".env\n")
+    (outside / "Dockerfile.dockerignore").write_text(".env\n")
+    (outside / "initdb").mkdir()
+    (outside / "initdb" / "create.sql").write_text("CREATE DATABASE outside_db;\n")
+    write_tree(root, {"apps/a/package.json": "{}", "apps/a/.env.example": "A=1\n",
+                      # a build context (and a Dockerfile's folder) that leads out of the root:
+                      # its .dockerignore is read by the load-set model, never through the link
+                      "apps/a/docker-compose.yml": "services:\n  api:\n    build: ./ctx\n    env_file: .env.example\n"
+                                                   "  web:\n    build:\n      context: .\n      dockerfile: ctx/Dockerfile\n"
+                                                   "    env_file: .env.example\n"
+                                                   # init scripts mounted from a folder that leads out of the root
+                                                   "  db:\n    image: postgres:16\n    volumes:\n"
+                                                   "      - ./ctx/initdb:/docker-entrypoint-initdb.d\n"
+                                                   "      - ./ctx/initdb/create.sql:/docker-entrypoint-initdb.d/x.sql\n"})
     os.symlink(outside / "real.env", root / "apps/a/.env")
     os.symlink(outside, root / "apps/a/.env.local")
+    os.symlink(outside, root / "apps/a/ctx")
     opened: List[str] = []
     real_os_open, real_open, real_io_open = os.open, builtins.open, io.open
 
     def spy(real):
         def opener(path, *args, **kwargs):
+            name = None
             if isinstance(path, (str, bytes, os.PathLike)):
                 name = os.fsdecode(path)
                 if kwargs.get("dir_fd") is not None:  # opened one folder at a time from the root
                     name = os.path.join(os.readlink(f"/proc/self/fd/{kwargs['dir_fd']}"), name)
+            handle = real(path, *args, **kwargs)  # an open refused (O_NOFOLLOW on a link) opened nothing
+            if name is not None:
                 opened.append(os.path.realpath(name))
-            return real(path, *args, **kwargs)
+            return handle
         return opener
 
     monkeypatch.setattr(os, "open", spy(real_os_open))

@@ -1,7 +1,8 @@
 """One parser per format; each turns a file's text into a `ParsedFile` and never raises.
 
 `read` is the only place that opens a configuration file: it caps the size, decodes the
-bytes and hands the text to the parser of the file's kind.
+bytes and hands the text to the parser of the file's kind. `read_small` opens the other
+repository files the model looks into (manifests, `.dockerignore`, init scripts) the same way.
 """
 
 from __future__ import annotations
@@ -152,6 +153,17 @@ def read_text(root: Path, path: str, max_size: int) -> Optional[str]:
     if text is None:
         raise ValueError(f"{path} {why}")
     return text
+
+
+def read_small(root: Path, rel: str, max_size: int) -> Optional[str]:
+    """The text of a small repository file the model looks into (a manifest, a
+    `.dockerignore`, an init script), or None when `read_text` cannot give it: opened as
+    `read` opens a file (never out of the root through any folder on the way, never
+    blocking on a FIFO), a regular UTF-8 file of at most max_size bytes."""
+    try:
+        return read_text(root, rel, max_size)
+    except (OSError, ValueError):
+        return None
 
 
 def parse_text(source: SourceFile, text: str) -> ParsedFile:

@@ -122,6 +122,9 @@ def check_lines(
         frame = _frame(split.get(f.path), f.line, scrub)
         if frame is not None:
             out.append([(f"  {f.line:>5} | ", "dim"), (frame, "")])
+        for other in f.related:  # the other settings of the problem (JSON `related`, SARIF relatedLocations)
+            key = f" {other.key}" if other.key else ""
+            out.append([("        related: ", "dim"), (f"{other.path}:{other.line}:{other.column}{key}", "")])
     if findings:
         out.append([])
     counts = Counter(f.severity for f in findings)
