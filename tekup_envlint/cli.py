@@ -294,21 +294,17 @@ def _check(args: argparse.Namespace) -> int:
     root, folders, only = resolve_scope(paths)
     config = _load_config(args, root)
     scope = _scope(root, folders, only, config)
+    if args.fix and args.live:
+        raise UsageError("--fix does not combine with --live")
     if args.live:
         _need_live()
     if args.fix:
-        if args.live:
-            raise UsageError("--fix does not combine with --live")
         outcome = _run_fix(args, root, config, scope, only, write=True)
         result = outcome.result
-        if args.show_fixes or args.format in ("text", "concise"):
-            from tekup_envlint.report.fix import fixed_lines
+        if args.show_fixes or args.format in ("text", "concise"):  # machine formats: stdout alone
+            from tekup_envlint.report.fix import check_fix_lines
 
-            lines = fixed_lines(outcome.applied, outcome.scrub) if args.show_fixes else (
-                [f"Fixed {len(outcome.applied)} finding{'' if len(outcome.applied) == 1 else 's'}."]
-                if outcome.applied else [])
-            lines += [f"Not fixed: {f.path}:{f.line} {f.code} {why}" for f, why in outcome.rejected]
-            sys.stderr.write("".join(outcome.scrub(line) + "\n" for line in lines))
+            sys.stderr.write("".join(line + "\n" for line in check_fix_lines(outcome, args.show_fixes)))
     else:
         bar = _progress(args)
         try:
@@ -320,10 +316,8 @@ def _check(args: argparse.Namespace) -> int:
     if args.show_fixes and not args.fix:
         from tekup_envlint.report.fix import available_lines
 
-        from tekup_envlint.text import printable
-
-        sys.stderr.write("".join(printable(line) + "\n"
-                                 for line in available_lines(findings, result.redactor.scrub, args.unsafe_fixes)))
+        sys.stderr.write("".join(line + "\n" for line in available_lines(findings, result.redactor.scrub,
+                                                                          args.unsafe_fixes)))
     if args.write_baseline is not None:
         return _write_baseline(args.write_baseline, findings)
     if args.baseline is not None:

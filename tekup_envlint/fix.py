@@ -18,6 +18,7 @@ Otherwise it is rejected, with the reason, and the file is left as it was.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import posixpath
 from collections import Counter
@@ -27,7 +28,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tekup_envlint import engine, writes
 from tekup_envlint.config import Config
-from tekup_envlint.edits import OverlappingEdits, apply_edits
+from tekup_envlint.edits import apply_edits, ordered, overlaps
 from tekup_envlint.models import Edit, Finding, Fix, ParsedFile, SourceFile
 
 MAX_PASSES = 10
@@ -174,80 +175,128 @@ class _Loop:
                 return
 
     def _apply(self, result: engine.Result, candidates: List[Tuple[Finding, Fix]]) -> bool:
-        """Choose and apply this pass's fixes; whether any was applied."""
+        """Choose and apply this pass's fixes; whether any was applied.
+
+        Greedy and linear in the common case: every fix whose edits overlap none chosen
+        before it is taken, each changed file is built and parsed once, and only when a
+        file gains a parser problem are its fixes tried one by one (`_settle`).
+        """
         parsed = {f.source.path: f for f in result.workspace.files}
-        chosen: Dict[str, List[Edit]] = {}  # path -> edits accepted this pass
         current: Dict[str, Optional[str]] = {}  # path -> text this pass started from
-        applied: List[Tuple[Finding, Fix]] = []
+        unusable: Dict[str, str] = {}  # path -> why no fix may edit it
+        taken = _Taken()
+        selected: List[Tuple[Finding, Fix]] = []
         for finding, fix in candidates:
-            why = self._why_not(fix, parsed, current) or _broken(fix, current)
-            if why is None:
-                trial = {p: chosen.get(p, []) + [e for e in fix.edits if e.path == p] for p in _paths(fix)}
-                try:
-                    texts = {p: apply_edits(current[p] or "", edits) for p, edits in trial.items()}
-                except OverlappingEdits:
-                    continue  # overlaps a fix chosen this pass: the next pass looks again
-                why = self._adds_problems(texts, current, parsed)
-                if why is None:
-                    chosen.update(trial)
-                    applied.append((finding, fix))
-                    continue
-            self._reject(finding, fix, why)
-        for path, edits in chosen.items():
-            new = apply_edits(current[path] or "", edits)
+            why = self._why_not(fix, parsed, current, unusable) or _broken(fix, current)
+            if why is not None:
+                self._reject(finding, fix, why)
+            elif taken.fits(fix):  # else it overlaps a fix chosen this pass: the next pass looks again
+                taken.add(fix)
+                selected.append((finding, fix))
+        selected = self._settle(selected, current, parsed)
+        edits: Dict[str, List[Edit]] = {}
+        for _, fix in selected:
+            for edit in fix.edits:
+                edits.setdefault(edit.path, []).append(edit)
+        for path, those in edits.items():
+            new = apply_edits(current[path] or "", those)
             if new == current[path]:
                 continue
             self.disk.setdefault(path, current[path])  # first change of this round: the disk's text
             self.texts[path] = new
-        self.outcome.applied.extend(applied)
-        return bool(applied)
+        self.outcome.applied.extend(selected)
+        return bool(selected)
 
-    def _why_not(self, fix: Fix, parsed: Mapping[str, ParsedFile], current: Dict[str, Optional[str]]) -> Optional[str]:
-        """Why a fix cannot be applied to the files it edits (None: it can be tried);
-        fills `current` with the text of each file it edits."""
-        for path in _paths(fix):
-            if path in self.refused:
-                return f"{path} {self.refused[path]}"
-            why = writes.refusal(self.root, path)
-            if why is not None:
-                return f"{path} {why}"
-            if path in current:
-                continue
-            real, _ = writes.target(self.root, path)
-            alias = self._owner.setdefault(real or path, path)
-            if alias != path:
-                return f"{path} is the same file as {alias} (a symlink); it is changed through that path only"
-            if path in parsed:
-                problems = [p for p in parsed[path].problems if p.code in _UNEDITABLE]
-                if problems:
-                    return (f"{path} was not read exactly ({problems[0].code}: its text was recovered "
-                            "or not read), so it is never edited")
-                current[path] = parsed[path].text
-            elif path in self.texts:
-                current[path] = self.texts[path]
-            else:
-                try:
-                    from tekup_envlint.parsers import read_text
+    def _settle(self, selected: List[Tuple[Finding, Fix]], current: Mapping[str, Optional[str]],
+                parsed: Mapping[str, ParsedFile]) -> List[Tuple[Finding, Fix]]:
+        """The selected fixes minus those that make a file gain a parser problem (rejected);
+        when only their combination does, all but the first of them wait for the next pass."""
+        before: Dict[str, Counter] = {}
+        while selected:
+            edits: Dict[str, List[Edit]] = {}
+            for _, fix in selected:
+                for edit in fix.edits:
+                    edits.setdefault(edit.path, []).append(edit)
+            bad = {path for path, those in edits.items()
+                   if self._gains(path, apply_edits(current[path] or "", those), current, parsed, before)}
+            if not bad:
+                return selected
+            kept: List[Tuple[Finding, Fix]] = []
+            suspects: List[Tuple[Finding, Fix]] = []
+            for finding, fix in selected:
+                if not bad & set(_paths(fix)):
+                    kept.append((finding, fix))
+                    continue
+                gained = {p: self._gains(p, apply_edits(current[p] or "", [e for e in fix.edits if e.path == p]),
+                                         current, parsed, before) for p in _paths(fix)}
+                broken = [p for p, codes in gained.items() if codes]
+                if broken:
+                    codes = sorted(set().union(*gained.values()))
+                    self._reject(finding, fix, f"{', '.join(broken)} would gain parser problems "
+                                               f"({', '.join(codes)}); left as it was")
+                else:
+                    suspects.append((finding, fix))
+                    kept.append((finding, fix))
+            if len(kept) == len(selected):  # each is fine alone: only together they break a file
+                later = {id(pair) for pair in suspects[1:]}
+                kept = [pair for pair in kept if id(pair) not in later]
+            selected = kept
+        return selected
 
-                    current[path] = read_text(self.root, path, self.config.max_file_size)
-                except (OSError, ValueError) as err:
-                    return f"{path} cannot be read exactly ({type(err).__name__}), so it is never edited"
-        return None
-
-    def _adds_problems(self, texts: Mapping[str, str], current: Mapping[str, Optional[str]],
-                       parsed: Mapping[str, ParsedFile]) -> Optional[str]:
-        """Why the new texts are worse than the old ones for the parser (None: they are not)."""
+    def _gains(self, path: str, text: str, current: Mapping[str, Optional[str]],
+               parsed: Mapping[str, ParsedFile], before: Dict[str, Counter]) -> Set[str]:
+        """The parser problem codes `text` has more of than the file's current text."""
         from tekup_envlint.parsers import parse_text
 
-        for path, text in texts.items():
-            source = parsed[path].source if path in parsed else _source_for(path)
-            if source is None:
-                continue  # not configuration (a .gitignore): no parser to ask
-            before = Counter(p.code for p in parse_text(source, current[path] or "").problems)
-            after = Counter(p.code for p in parse_text(source, text).problems)
-            added = after - before
-            if added:
-                return f"{path} would gain parser problems ({', '.join(sorted(added))}); left as it was"
+        source = parsed[path].source if path in parsed else _source_for(path)
+        if source is None:
+            return set()  # not configuration (a .gitignore): no parser to ask
+        if path not in before:
+            before[path] = Counter(p.code for p in parse_text(source, current[path] or "").problems)
+        after = Counter(p.code for p in parse_text(source, text).problems)
+        return set(after - before[path])
+
+    def _why_not(self, fix: Fix, parsed: Mapping[str, ParsedFile], current: Dict[str, Optional[str]],
+                 unusable: Dict[str, str]) -> Optional[str]:
+        """Why a fix cannot be applied to the files it edits (None: it can be tried);
+        fills `current` with the text of each file it edits, `unusable` with why not."""
+        for path in _paths(fix):
+            if path in current:
+                continue
+            if path not in unusable:
+                why = self._unusable(path, parsed, current)
+                if why is None:
+                    continue
+                unusable[path] = why
+            return unusable[path]
+        return None
+
+    def _unusable(self, path: str, parsed: Mapping[str, ParsedFile], current: Dict[str, Optional[str]]) -> Optional[str]:
+        """Why no fix may edit `path` (None: it may, and its text is now in `current`)."""
+        if path in self.refused:
+            return f"{path} {self.refused[path]}"
+        why = writes.refusal(self.root, path)
+        if why is not None:
+            return f"{path} {why}"
+        real, _ = writes.target(self.root, path)
+        alias = self._owner.setdefault(real or path, path)
+        if alias != path:
+            return f"{path} is the same file as {alias} (a symlink); it is changed through that path only"
+        if path in parsed:
+            problems = [p for p in parsed[path].problems if p.code in _UNEDITABLE]
+            if problems:
+                return (f"{path} was not read exactly ({problems[0].code}: its text was recovered "
+                        "or not read), so it is never edited")
+            current[path] = parsed[path].text
+        elif path in self.texts:
+            current[path] = self.texts[path]
+        else:
+            try:
+                from tekup_envlint.parsers import read_text
+
+                current[path] = read_text(self.root, path, self.config.max_file_size)
+            except (OSError, ValueError) as err:
+                return f"{path} cannot be read exactly ({type(err).__name__}), so it is never edited"
         return None
 
     def _reject(self, finding: Finding, fix: Fix, why: str) -> None:
@@ -295,11 +344,48 @@ class _Loop:
 def _broken(fix: Fix, current: Mapping[str, Optional[str]]) -> Optional[str]:
     """Why a fix cannot be applied even on its own (its edits overlap or miss the text)."""
     for path in _paths(fix):
-        try:
-            apply_edits(current[path] or "", [e for e in fix.edits if e.path == path])
-        except OverlappingEdits:
+        size = len(current[path] or "")
+        own = ordered(dict.fromkeys(e for e in fix.edits if e.path == path))
+        if any(not 0 <= e.start <= e.end <= size for e in own) or any(
+                overlaps(a, b) for a, b in zip(own, own[1:])):
             return f"{path}: the fix's edits overlap each other or lie outside the file's text"
     return None
+
+
+class _Taken:
+    """The edits chosen in one pass, by file and position, to test a new fix against.
+
+    Chosen edits never overlap, so sorted by position their ends are sorted too: only the
+    neighbours of a new edit's position (those that touch it) need a look.
+    """
+
+    def __init__(self) -> None:
+        self.edits: Dict[str, List[Edit]] = {}
+        self.keys: Dict[str, List[Tuple[int, int]]] = {}
+
+    def fits(self, fix: Fix) -> bool:
+        """Whether none of the fix's edits overlaps a chosen one (an equal edit is fine)."""
+        for edit in fix.edits:
+            chosen = self.edits.get(edit.path, [])
+            i = bisect.bisect_left(self.keys.get(edit.path, []), (edit.start, edit.end))
+            k = i
+            while k < len(chosen) and chosen[k].start <= edit.end:
+                if chosen[k] != edit and overlaps(chosen[k], edit):
+                    return False
+                k += 1
+            k = i - 1
+            while k >= 0 and chosen[k].end >= edit.start:
+                if chosen[k] != edit and overlaps(chosen[k], edit):
+                    return False
+                k -= 1
+        return True
+
+    def add(self, fix: Fix) -> None:
+        for edit in fix.edits:
+            keys = self.keys.setdefault(edit.path, [])
+            i = bisect.bisect_right(keys, (edit.start, edit.end))
+            keys.insert(i, (edit.start, edit.end))
+            self.edits.setdefault(edit.path, []).insert(i, edit)
 
 
 def _paths(fix: Fix) -> List[str]:

@@ -589,3 +589,149 @@ def test_fix_json_validates_against_its_schema(tmp_path: Path, monkeypatch, caps
         jsonschema.Draft202012Validator(schema).validate(document)
         assert document["rejected"] and document["written"] == (args[1] != "--diff")
         assert document["applied"] or args[1] != "--diff"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.tuples(st.text("ab\r\n=#\ufeffé", max_size=12), st.text("ab\r\n=#é", max_size=12),
+                                st.booleans()), min_size=1, max_size=5),
+       fail_at=st.integers(0, 6), kill=st.booleans())
+def test_a_fault_at_any_point_leaves_every_file_old_or_new(files, fail_at: int, kill: bool) -> None:
+    """Any number of files (some created), a fault (an OS error, or an interrupt standing in
+    for a kill) at any rename: each file holds its old bytes or its new ones, never a mix,
+    and no temporary file is left."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        changes = {}
+        for n, (old, new, exists) in enumerate(files):
+            if exists:
+                (root / f"f{n}.env").write_bytes(old.encode("utf-8"))
+            changes[f"f{n}.env"] = (old if exists else None, new)
+        calls = []
+        real_replace = os.replace
+
+        def replace(src, dst):
+            calls.append(dst)
+            if len(calls) == fail_at:
+                raise KeyboardInterrupt if kill else OSError(28, "No space left on device")
+            real_replace(src, dst)
+
+        import unittest.mock
+
+        with unittest.mock.patch.object(writes.os, "replace", replace):
+            try:
+                writes.write_all(root, changes)
+            except (KeyboardInterrupt, writes.WriteFailed):
+                assert 1 <= fail_at <= len(files)
+        for path, (old, new) in changes.items():
+            data = (root / path).read_bytes() if (root / path).exists() else None
+            assert data in ((None if old is None else old.encode("utf-8")), new.encode("utf-8"))
+        assert not [p for p in os.listdir(root) if p.endswith(writes.TEMP_SUFFIX)]
+
+
+def test_fixes_that_break_a_file_only_together_wait_for_the_next_pass(tmp_path: Path, monkeypatch) -> None:
+    """Two fixes that each add the same key to one Compose mapping: each is fine alone,
+    together they make a duplicate key. The first is applied; the second, computed again on
+    the new text, is no longer needed."""
+    from tekup_envlint.checks import REGISTRY, load
+    from tekup_envlint.models import Edit, Fix, Hit
+
+    load()
+
+    def check(ws):
+        for parsed in ws.files:
+            if parsed.source.kind != "compose" or "EXTRA:" in parsed.text:
+                continue
+            queue = parsed.text.index("      QUEUE: jobs\n")
+            for at in (queue, queue + len("      QUEUE: jobs\n")):  # before and after QUEUE
+                yield Hit(parsed.source.path, parsed.services[0].span, parsed.source.app, "EXTRA", "test",
+                          fix=Fix(f"add EXTRA at {at}", (Edit(parsed.source.path, at, at, "      EXTRA: 1\n"),)))
+
+    monkeypatch.setitem(REGISTRY, "DRF003", check)
+    root = repo(tmp_path, {"docker-compose.yml": COMPOSE})
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=True)
+    assert outcome.rejected == [] and len(outcome.applied) == 1
+    assert (root / "docker-compose.yml").read_text().count("EXTRA: 1") == 1
+
+
+def test_check_show_fixes_lists_what_fix_would_do_and_unsafe_ones_on_request(tmp_path: Path, monkeypatch, capsys) -> None:
+    root = repo(tmp_path, app({".env": DUPLICATE}))
+    _creating_fix(monkeypatch)  # DRF003's fix becomes unsafe
+    monkeypatch.chdir(root)
+    cli.main(["check", "--show-fixes"])
+    captured = capsys.readouterr()
+    assert "DRF003" not in captured.err and "fix --unsafe-fixes" in captured.out
+    cli.main(["check", "--show-fixes", "--unsafe-fixes"])
+    assert "Fixes available for 1 finding" in capsys.readouterr().err
+    assert (root / "apps/a/.env").read_text() == DUPLICATE
+    cli.main(["check", "--fix"])
+    assert (root / "apps/a/.env").read_text() == DUPLICATE  # unsafe: not without asking
+    cli.main(["check", "--fix", "--unsafe-fixes"])
+    assert (root / "apps/a/.env").read_text() == "PORT=3000\nNAME=x\n"
+    assert (root / "apps/a/.env.local").read_text() == "LOCAL=1\n"
+
+
+KILLED_WRITER = """
+import os, sys, time
+from pathlib import Path
+from tekup_envlint import writes
+
+root = Path(sys.argv[1])
+real_replace = os.replace
+done = []
+
+def replace(src, dst):
+    real_replace(src, dst)
+    done.append(dst)
+    if len(done) == 2:  # two files renamed: say so, then wait for the kill
+        (root.parent / "renamed-two").write_text("")
+        time.sleep(60)
+
+os.replace = replace
+changes = {f"f{n}.env": (f"OLD={n}\\n" * 1000, f"NEW={n}\\n" * 1000) for n in range(4)}
+writes.write_all(root, changes)
+"""
+
+
+def test_a_kill_part_way_leaves_every_file_old_or_new(tmp_path: Path) -> None:
+    """SIGKILL (no cleanup can run) after the second of four renames: two files are new,
+    two old, none half-written; the staged temporary files are left, named as ours."""
+    import signal
+    import sys
+
+    root = tmp_path / "root"
+    root.mkdir()
+    for n in range(4):
+        (root / f"f{n}.env").write_text(f"OLD={n}\n" * 1000)
+    process = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(root)])
+    try:
+        for _ in range(600):
+            if (tmp_path / "renamed-two").exists() or process.poll() is not None:
+                break
+            import time
+
+            time.sleep(0.1)
+        assert (tmp_path / "renamed-two").exists()
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    texts = [(root / f"f{n}.env").read_text() for n in range(4)]
+    assert sorted(t.split("=")[0] for t in texts) == ["NEW", "NEW", "OLD", "OLD"]
+    assert all(t in (f"OLD={n}\n" * 1000, f"NEW={n}\n" * 1000) for n, t in enumerate(texts))
+    assert all(p.name.endswith(writes.TEMP_SUFFIX) for p in root.iterdir() if not p.name.endswith(".env"))
+
+
+def test_the_strategy_comes_from_the_config_file_as_the_pre_commit_hook_needs(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("tekup_envlint.strategy")
+    pooler = "postgresql://postgres.oaevagdgrasfppbrxbey:${SUPABASE_DB_PASSWORD}@aws-1-eu-central-1.pooler.supabase.com"
+    root = repo(tmp_path, {
+        # in a pre-commit run only the changed file's app is read: the pooler host must be configured
+        ".tekup-envlint.toml": 'strategy = "supabase"\n[primary]\npooler-host = "aws-1-eu-central-1.pooler.supabase.com"\n',
+        **app({".env": f"DATABASE_URL={pooler}:5432/postgres?schema=crm\n"}, "apps/crm"),
+        **app({".env": "DATABASE_URL=postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db?schema=billy\n"},
+              "apps/billy"),
+    })
+    monkeypatch.chdir(root)
+    cli.main(["fix", "apps/billy/.env"])
+    assert (root / "apps/billy/.env").read_text() == f"DATABASE_URL={pooler}:6543/postgres?pgbouncer=true&schema=billy\n"

@@ -4,8 +4,9 @@ Each skeleton is copied, made a git repository (as its README says) and fixed wi
 strategies, unsafe fixes included, through `cli.main`. Nothing may break: the command ends
 with 0 or 1; every Compose file that loaded before still loads with the same services;
 every env file still parses with python-dotenv, with no new unreadable line and the same
-keys except those a fix that was applied names (removed by design); and a second run
-would change nothing.
+keys except those a fix that was applied names (removed by design); `check` with the same
+strategy reports none of the findings the fixes claimed; and a second run would change
+nothing.
 """
 
 from __future__ import annotations
@@ -113,6 +114,15 @@ def test_fix_both_strategies_breaks_nothing(name: str, tmp_path: Path, capsys) -
         for path, (kind, data) in after.items():
             if path not in before and kind == "dotenv":
                 assert _dotenv(data) is not None and _dotenv(data)[1] == 0, f"{name}: created {path} does not parse"
+        # check (with the same strategy) reports none of the findings the fixes claimed
+        from dataclasses import replace
+
+        from tekup_envlint import engine
+        from tekup_envlint.config import DEFAULT
+
+        left = {(f.code, f.path, f.key) for f in engine.run(root, replace(DEFAULT, strategy=strategy)).findings}
+        claimed = {(a["code"], a["path"], a["key"]) for a in outcome["applied"]}
+        assert not claimed & left, f"{name} ({strategy}): fixed, yet still reported: {sorted(claimed & left)}"
         # a second run changes nothing
         again = cli.main(["fix", str(root), "--strategy", strategy, "--unsafe-fixes", "--diff", "--allow-dirty"])
         out = capsys.readouterr().out

@@ -139,6 +139,16 @@ def fix_json(outcome, scrub: Scrub, *, diff: bool, plan_text: Optional[str]) -> 
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def check_fix_lines(outcome, show_fixes: bool) -> List[str]:
+    """What `check --fix` says on stderr: how many were fixed (each, with `--show-fixes`)
+    and the fixes rejected."""
+    applied = outcome.applied
+    lines = fixed_lines(applied, outcome.scrub) if show_fixes else (
+        [f"Fixed {_count(len(applied), 'finding')}."] if applied else [])
+    lines += [_clean(f"Not fixed: {f.path}:{f.line} {f.code} {why}", outcome.scrub) for f, why in outcome.rejected]
+    return lines
+
+
 def available_lines(findings: Iterable[Finding], scrub: Scrub, unsafe: bool) -> List[str]:
     """`check --show-fixes` without `--fix`: the fixes `--fix` would apply."""
     pairs = [(f, f.fix) for f in findings if f.fix is not None and (f.fix.applicability == "safe" or unsafe)]
