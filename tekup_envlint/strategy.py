@@ -445,6 +445,32 @@ def _to_docker_dsn(ws: Workspace, conn: Connection) -> Change:
     return Change(conn, value=docker_dsn(ws, conn), notes=notes)
 
 
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def password_variable(ws: Workspace, parsed: ParsedFile, setting: Setting) -> Optional[str]:
+    """The variable the strategies read this connection string's password from, when the
+    string logs in as the owner role of one of their targets: `SUPABASE_DB_PASSWORD` for the
+    primary project's `postgres` user, `POSTGRES_PASSWORD` for the Docker database's
+    `POSTGRES_USER`. A credential fix that moves such a password out uses this name, so one
+    database has one password variable and the DSNs a strategy writes find it set."""
+    app = ws.apps.get(parsed.source.app)
+    conn = next((c for c in app.connections if c.file is parsed and c.setting is not None
+                 and c.setting.key_span == setting.key_span), None) if app is not None else None
+    if conn is None or conn.target.source != "dsn":
+        return None
+    target = conn.target
+    ref = ws.config.primary.ref
+    if target.kind == "supabase" and target.project_ref == ref and target.user in ("postgres", f"postgres.{ref}"):
+        return SUPABASE_PASSWORD[2:-1]
+    if conn.provider == "docker":
+        db = docker_database(ws, conn)
+        same_host = target.host == db.host or (target.host in _LOOPBACK and db.host in _LOOPBACK)
+        if same_host and target.port in (None, db.port) and (target.user, target.database) == (db.user, db.database):
+            return DOCKER_PASSWORD[2:-1]
+    return None
+
+
 # --------------------------------------------------------------------------- edits
 
 

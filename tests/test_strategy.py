@@ -494,3 +494,30 @@ def test_a_compose_service_that_does_not_deploy_is_local(tmp_path: Path) -> None
     root, applied, result = run(tmp_path, {**CRM, "apps/api/package.json": "{}",
                                            "apps/api/docker-compose.yml": compose}, "supabase")
     assert read(root, "apps/api/docker-compose.yml") == compose and applied == [] and codes(result) == []
+
+
+@pytest.mark.parametrize("strategy", ["supabase", "docker"])
+def test_one_database_one_password_variable(tmp_path: Path, strategy: str) -> None:
+    """A password the credential fix moves out of a DSN that logs in to a strategy's target as
+    its owner takes the strategy's variable (SUPABASE_DB_PASSWORD, POSTGRES_PASSWORD), so the
+    DSNs the strategy rewrites read the same, already set, variable; a legacy project's
+    password, another database, keeps a name of its own."""
+    pooled = f"postgresql://postgres.{PRIMARY}:Xk9pQ2vLm7RtW4sZ@{POOLER}:6543/postgres"
+    root, _, result = run(tmp_path, {
+        **CRM,
+        "apps/ai/package.json": "{}",
+        "apps/ai/.env": (f"DATABASE_URL={pooled}\n"
+                         "DATABASE_URL_VAULT=postgresql://tekup:tekup123@localhost:5432/tekup_db?schema=vault\n"
+                         f"LEGACY_URL=postgresql://postgres:Lg7vQ2pLm9RtW4sX@db.{LEGACY}.supabase.co:5432/postgres\n"),
+    }, strategy, select=("HYB", "STR", "CRD001"))
+    env, local = read(root, "apps/ai/.env"), read(root, "apps/ai/.env.local")
+    if strategy == "supabase":
+        assert f"DATABASE_URL=postgresql://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:6543" in env
+        assert "SUPABASE_DB_PASSWORD=Xk9pQ2vLm7RtW4sZ\n" in local
+        assert "DATABASE_VAULT_PASSWORD" not in env + local  # rewritten by the strategy, not moved
+    else:
+        assert "DATABASE_URL_VAULT=postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db?schema=vault" in env
+        assert "POSTGRES_PASSWORD=tekup123\n" in local
+        assert "DATABASE_VAULT_PASSWORD" not in env + local
+    assert "SUPABASE_DB_PASSWORD=Lg7v" not in local and "POSTGRES_PASSWORD=Lg7v" not in local
+    assert [f.code for f in result.findings if f.code in ("CRD001", "HYB001", "STR001")] == []
