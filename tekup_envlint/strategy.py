@@ -27,7 +27,7 @@ from tekup_envlint.loadsets import LoadSet, dotenv_name
 from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
 from tekup_envlint.patterns import load as patterns, secret_shapes
 from tekup_envlint.redact import secrets_in
-from tekup_envlint.workspace import Connection, Workspace, published_ports
+from tekup_envlint.workspace import Connection, Workspace, describe, published_ports
 
 STRATEGIES = ("supabase", "docker")
 SUPABASE_PASSWORD = "${SUPABASE_DB_PASSWORD}"
@@ -159,6 +159,8 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
             return None
         if conn.provider == "supabase" and target.kind == "supabase-local":
             return None
+        if conn.provider == "other":
+            return _not_a_strategy_database(conn, strategy)
         if source == "dsn":
             item = _to_supabase_dsn(ws, conn)
             return _with_legacy_note(ws, item) if legacy else item
@@ -173,6 +175,8 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
         return None
     if not legacy and where != "deployable" and source != "dsn" and not hybrid:
         return None  # Supabase keys and URLs may stay in local files
+    if conn.provider == "other":
+        return _not_a_strategy_database(conn, strategy)
     if source == "dsn":
         item = _to_docker_dsn(ws, conn)
         return _with_legacy_note(ws, item) if legacy else item
@@ -180,6 +184,16 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
         return _remove(ws, conn, strategy)
     return Change(conn, reason=f"{conn.key} in {conn.where} is one of split fields: point them at the "
                                "Docker database by hand")
+
+
+def _not_a_strategy_database(conn: Connection, strategy: str) -> Change:
+    """No fix for a database that is neither Supabase nor Docker (an analytics database, a
+    replica, another host): the survey's decision is between those two, and pointing another
+    database's DSN at the app's one would send its queries to the wrong data."""
+    goal = "the primary Supabase project" if strategy == "supabase" else "the Docker database"
+    return Change(conn, reason=f"{conn.key} ({conn.where}) points at {describe(conn.target)}, neither Supabase nor "
+                               f"Docker: if it is this app's database, point it at {goal} by hand; if it is another "
+                               "database (analytics, a replica), it stays, and the rule can be ignored for it")
 
 
 STRATEGY_NOTES = ("Set SUPABASE_DB_PASSWORD", "Set POSTGRES_PASSWORD", "Fetch the ", "Data: legacy project ")

@@ -521,3 +521,31 @@ def test_one_database_one_password_variable(tmp_path: Path, strategy: str) -> No
         assert "DATABASE_VAULT_PASSWORD" not in env + local
     assert "SUPABASE_DB_PASSWORD=Lg7v" not in local and "POSTGRES_PASSWORD=Lg7v" not in local
     assert [f.code for f in result.findings if f.code in ("CRD001", "HYB001", "STR001")] == []
+
+
+@pytest.mark.parametrize("strategy", ["supabase", "docker"])
+def test_a_database_that_is_neither_supabase_nor_docker_is_never_repointed(tmp_path: Path, strategy: str) -> None:
+    """An analytics database or a replica on another host is not one of the two options the
+    strategy decides between: its DSN (in a deployable file, in a Compose anchor that a
+    hybrid service merges) keeps its value, and the finding says a person decides."""
+    analytics = "postgresql://reader:${ANALYTICS_PASSWORD}@analytics-db.acme.io:5432/events"
+    compose = ("x-env: &env\n"
+               "  DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/appdb\n"
+               f"  ANALYTICS_DATABASE_URL: {analytics}\n"
+               "services:\n"
+               "  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n"
+               "      POSTGRES_DB: appdb\n    ports: [\"5433:5432\"]\n"
+               "  worker:\n    image: x\n    environment:\n      <<: *env\n")
+    root, _, result = run(tmp_path, {
+        **CRM,
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": f"DATABASE_URL={DOCKER}?schema=billy\nANALYTICS_URL={analytics}\n",
+        "docker-compose.yml": compose,
+    }, strategy)
+    assert f"ANALYTICS_URL={analytics}\n" in read(root, "apps/billy/.env")
+    assert read(root, "docker-compose.yml") == compose
+    left = [f for f in result.findings if f.key in ("ANALYTICS_URL", "ANALYTICS_DATABASE_URL")
+            or "ANALYTICS" in f.message]
+    assert left and all(f.fix is None for f in left), [(f.code, f.key, f.message[:80]) for f in result.findings]
+    if strategy == "supabase":
+        assert f"DATABASE_URL={TRANSACTION}&schema=billy\n" in read(root, "apps/billy/.env")
