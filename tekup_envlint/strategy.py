@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.classify import classify_service
-from tekup_envlint.loadsets import LoadSet, dotenv_name
+from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
 from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
 from tekup_envlint.patterns import load as patterns, secret_shapes
 from tekup_envlint.redact import secrets_in
@@ -78,6 +78,15 @@ def scope(ws: Workspace, conn: Connection) -> str:
             if load_set.kind == "template" and load_set.template_of is not None:
                 if dotenv_name(posixpath.basename(load_set.template_of), ws.config).role == "standalone":
                     return "alternative"
+        # a template is what its copy will be: `.env.test.example` is copied to a test file
+        # (which keeps Docker), never to one that deploys
+        copy = dotenv_name(posixpath.basename(source.path), ws.config).target
+        real = dotenv_name(copy, ws.config) if copy else None
+        if real is not None and real.role == "local":
+            return "local"
+        if real is not None and real.role in ("mode", "mode-local") \
+                and _mode_words(ws.config).get(real.mode) in ws.config.local_environments:
+            return "local"
         return "deployable"
     return "local" if source.env in ws.config.local_environments else "deployable"
 
@@ -210,6 +219,17 @@ def keeps_hybrid(ws: Workspace, conns: Sequence[Connection], strategy: str) -> L
     the hybrid, so none is offered."""
     changed = {id(i.conn) for i in changes(ws, conns, strategy, hybrid=True)}
     return [c for c in conns if c.provider is not None and c.provider != strategy and id(c) not in changed]
+
+
+def strands_a_partner(ws: Workspace, conn: Connection, strategy: str) -> bool:
+    """Whether moving `conn` alone would leave a setting of one of its load sets on the
+    provider it leaves, one the strategy cannot write (a runtime URL without a known pooler
+    host beside a `DIRECT_URL` that has a direct host): the fix would make the set hybrid."""
+    for load_set in _sets_of(ws, conn):
+        partners = [c for c in load_set.connections if c is not conn and c.provider == conn.provider]
+        if any(not item.fixable for item in changes(ws, partners, strategy)):
+            return True
+    return False
 
 
 def legacy_note(ref: str, app: str, schema: Optional[str]) -> str:

@@ -115,9 +115,10 @@ def test_unknown_shard_is_never_guessed(tmp_path: Path) -> None:
     root, applied, result = run(tmp_path, files, "supabase")
     text = read(root, "apps/billy/.env")
     assert "pooler.supabase.com" not in text and "aws-" not in text
-    # the direct host needs no shard, the runtime URL does: it stays, and the plan says why
-    assert f"DIRECT_URL=postgresql://postgres:${{SUPABASE_DB_PASSWORD}}@db.{PRIMARY}.supabase.co:5432/postgres" in text
-    assert f"DATABASE_URL={DOCKER}\n" in text
+    # the direct host needs no shard, the runtime URL does: it stays, and the plan says why;
+    # DIRECT_URL stays with it (migrations on Supabase while the app runs on Docker would
+    # migrate a database the app does not use)
+    assert f"DATABASE_URL={DOCKER}\nDIRECT_URL={DOCKER}\n" in text
     assert ("STR001", "apps/billy/.env") in codes(result)
     made = _plan.build_plan(result.workspace, applied, "supabase")
     assert any("pooler host" in line and "cannot be derived" in line for line in made.manual)
@@ -549,3 +550,25 @@ def test_a_database_that_is_neither_supabase_nor_docker_is_never_repointed(tmp_p
     assert left and all(f.fix is None for f in left), [(f.code, f.key, f.message[:80]) for f in result.findings]
     if strategy == "supabase":
         assert f"DATABASE_URL={TRANSACTION}&schema=billy\n" in read(root, "apps/billy/.env")
+
+
+def test_a_direct_url_does_not_leave_its_runtime_url_behind(tmp_path: Path) -> None:
+    """Without a pooler host the runtime URL has no fix; moving only DIRECT_URL (the direct
+    host needs no shard) would run migrations on Supabase while the app reads Docker, and
+    make a Docker-only load set hybrid."""
+    env = f"DATABASE_URL={DOCKER}\nDIRECT_URL={DOCKER}\n"
+    root, applied, result = run(tmp_path, {"apps/billy/package.json": "{}", "apps/billy/.env": env}, "supabase")
+    assert read(root, "apps/billy/.env") == env and applied == []
+    assert [f.code for f in result.findings if f.code == "HYB001"] == []
+    assert all(f.fix is None for f in result.findings if f.code == "STR001")
+
+
+@pytest.mark.parametrize("name", [".env.test.example", ".env.development.example", ".env.local.example"])
+def test_a_template_of_a_local_file_keeps_docker(tmp_path: Path, name: str) -> None:
+    """A template is what its copy will be: `.env.test.example` becomes a test file, which
+    keeps Docker under the supabase strategy (tests and migrations never reach production)."""
+    local = f"DIRECT_URL={DOCKER}\nDATABASE_URL={DOCKER}\n"
+    root, applied, result = run(tmp_path, {**CRM, "apps/billy/package.json": "{}", f"apps/billy/{name}": local},
+                                "supabase")
+    assert read(root, f"apps/billy/{name}") == local and applied == []
+    assert ("STR001", f"apps/billy/{name}") not in codes(result)
