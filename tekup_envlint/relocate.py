@@ -608,7 +608,7 @@ def move_secret(
         if not _NAME.match(key):
             raise Refused(f"{key} is not a name every reader accepts")
         raw = parsed.text[setting.value_span.start:setting.value_span.end]
-        line = f"{key}={raw}"
+        line = f"{key}={raw}" + _trailing_comment(parsed.text, setting.value_span.end)
         if taken.get(key, value) != value:
             raise Refused(f"another fix moves another value under {key} in this run")
         if not mover.template:
@@ -660,6 +660,18 @@ def _prisma_caveat(ws: Workspace, parsed: ParsedFile, places: Sequence[Place]) -
                     return (f"; {other.source.path} reads {value.env}, and the Prisma CLI loads only .env: "
                             f"load the local file too when running prisma (e.g. dotenv-cli)")
     return ""
+
+
+def _trailing_comment(text: str, end: int) -> str:
+    """The ` # comment` after a value on its line ("" when none): a line that is deleted takes
+    its comment with it to the destination, so the fix drops no byte of documentation."""
+    stop = len(text)
+    for breaker in ("\n", "\r"):
+        found = text.find(breaker, end)
+        if found != -1:
+            stop = min(stop, found)
+    tail = text[end:stop]
+    return tail if tail.strip().startswith("#") and tail[:1] in (" ", "\t") else ""
 
 
 def _line(name: str, value: str) -> str:

@@ -99,7 +99,7 @@ def test_whole_secret_line_is_deleted_and_set_in_the_local_file(tmp_path):
     root = repo(tmp_path, app({".env.production": f"A=1\nexport ENCRYPTION_SALT={SALT}  # salt\nB=2\n"}))
     fix(root)
     assert read(root, "apps/a/.env.production") == "A=1\nB=2\n"
-    assert read(root, "apps/a/.env.production.local") == f"ENCRYPTION_SALT={SALT}\n"
+    assert read(root, "apps/a/.env.production.local") == f"ENCRYPTION_SALT={SALT}  # salt\n"  # the comment goes along
     assert codes(root) == []
 
 
@@ -650,3 +650,13 @@ def test_a_symlinked_gitignore_beside_the_file_refuses_the_move(tmp_path):
     assert fix(root) == []
     assert read(root, "apps/a/.env") == f"PORT=1\nENCRYPTION_SALT={SALT}\n"
     assert read(root, "apps/a/.env.local") is None
+
+
+def test_a_deleted_line_takes_its_comment_to_the_destination(tmp_path):
+    """A moved line's ` # comment` is documentation the fix was not asked to drop."""
+    root = repo(tmp_path, {**app({".env": f"A=1\nexport ENCRYPTION_SALT={SALT} # rotate yearly\nB=2\n"}),
+                           ".gitignore": ".env.local\n"})
+    fix(root)
+    assert read(root, "apps/a/.env") == "A=1\nB=2\n"
+    assert read(root, "apps/a/.env.local") == f"ENCRYPTION_SALT={SALT} # rotate yearly\n"
+    assert _dotenv_chain(root, "apps/a/.env", "apps/a/.env.local")["ENCRYPTION_SALT"] == SALT
