@@ -572,3 +572,18 @@ def test_a_template_of_a_local_file_keeps_docker(tmp_path: Path, name: str) -> N
                                 "supabase")
     assert read(root, f"apps/billy/{name}") == local and applied == []
     assert ("STR001", f"apps/billy/{name}") not in codes(result)
+
+
+def test_the_data_steps_dump_every_schema_the_apps_use(tmp_path: Path) -> None:
+    """The dump takes the schemas the connection strings name, and `public` for one that
+    names none: a schema missing from `pg_dump --schema` is data left behind."""
+    root, applied, result = run(tmp_path, {
+        **CRM,
+        "apps/api/package.json": "{}",
+        "apps/api/.env": f"DATABASE_URL={DOCKER}?schema=api\n",
+        "apps/web/package.json": "{}",
+        "apps/web/.env": f"DATABASE_URL={DOCKER}\n",
+    }, "supabase")
+    text = _plan.to_markdown(_plan.build_plan(result.workspace, applied, "supabase"))
+    dump = next(line for line in text.splitlines() if "pg_dump" in line and "tekup_db" in line)
+    assert "--schema=api" in dump and "--schema=public" in dump and "--schema=crm" in dump
