@@ -147,7 +147,14 @@ def _legacy_database(ref: str) -> Database:
 
 
 def _schemas(ws: Workspace) -> List[str]:
-    declared = ws.declared_schemas()
+    """The schemas to dump: the config's, those Prisma declares, and those the apps' Supabase
+    and Docker connection strings use (`?schema=`; `public` for one that names none, which is
+    where Prisma and every client then write): a schema left out is data left behind."""
+    declared = set(ws.declared_schemas())
+    for app in ws.apps.values():
+        for conn in app.connections:
+            if conn.target.source == "dsn" and conn.provider in ("supabase", "docker"):
+                declared.add(conn.target.schema or "public")
     return list(ws.config.schemas) + sorted(declared - set(ws.config.schemas))
 
 

@@ -205,6 +205,15 @@ def _gitignore_edits(ws: Workspace, paths: Sequence[str]) -> List[Edit]:
         chosen, text = ".gitignore", None
         while True:
             candidate = posixpath.join(folder, ".gitignore") if folder else ".gitignore"
+            if candidate not in ws.overlay and (ws.root / candidate).is_symlink():
+                # git does not read a `.gitignore` that is a symbolic link (2.32+): a line there
+                # would leave the secret's file unignored. A new one beside the file is read.
+                chosen = posixpath.join(posixpath.dirname(path), ".gitignore") if posixpath.dirname(path) \
+                    else ".gitignore"
+                if chosen == candidate:
+                    raise Refused(f"{candidate} is a symbolic link, which git does not read as ignore rules")
+                text = _read(ws, chosen)
+                break
             found = _read(ws, candidate)
             if found is not None:
                 chosen, text = candidate, found
@@ -275,6 +284,7 @@ class Place:
 
     setting: Setting
     password: bool = False  # the secret is the password inside the value's connection string
+    name: Optional[str] = None  # the password's variable when the database already has one (a strategy's)
 
 
 class Mover:
@@ -313,6 +323,27 @@ class Mover:
                 if not any(ref.name in d.values for d in self.dests):
                     values.setdefault(ref.name, None)  # from the shell: never taken over
         return values
+
+    def refuse_if_shadowed(self, key: str, value: str, places: Sequence["Place"]) -> None:
+        """Refuse to move a whole value that another assignment of `key` in a file of the
+        source's load sets sets to something else (a repeat later in the file, a mode file):
+        the local file is read after them all, so the moved value would win where the other
+        one wins today, and the process would run with another value."""
+        moving = {id(p.setting) for p in places}
+        last = max(p.setting.key_span.start for p in places)  # what it shadows in its own file stays shadowed
+        paths: Set[str] = {self.source.path}
+        for load_set in _sets_of(self.ws, self.source.path):
+            paths.update(load_set.files)
+        for path in sorted(paths):
+            parsed = self.parsed if path == self.source.path else self.ws.file(path)
+            if parsed is None or parsed.source.kind != "dotenv":
+                continue
+            for other in parsed.settings:
+                if parsed is self.parsed and other.key_span.start < last:
+                    continue
+                if other.key.strip() == key and id(other) not in moving and other.value != value:
+                    raise Refused(f"{path}:{other.key_span.line} sets {key} to another value; moving this one "
+                                  "into the local file, which is read after it, would change what the process gets")
 
     def free(self, name: str, value: str, taken: Dict[str, str]) -> bool:
         """Whether `name` can carry `value`: not taken by another fix for these destinations,
@@ -535,7 +566,8 @@ def move_secret(
             if span is None:
                 raise Refused(f"{key}: the password is not in the URI's user:password@ part")
             raw = value[span[0]:span[1]]
-            name = names.get(raw) or mover.pick(_password_name(key), raw, taken)
+            name = names.get(raw) or (place.name if place.name and mover.free(place.name, raw, taken)
+                                      else mover.pick(_password_name(key), raw, taken))
             if name not in names.values():
                 mover.keep(name, raw, _line(name, raw), active=not mover.template)
                 names[raw] = name
@@ -576,9 +608,11 @@ def move_secret(
         if not _NAME.match(key):
             raise Refused(f"{key} is not a name every reader accepts")
         raw = parsed.text[setting.value_span.start:setting.value_span.end]
-        line = f"{key}={raw}"
+        line = f"{key}={raw}" + _trailing_comment(parsed.text, setting.value_span.end)
         if taken.get(key, value) != value:
             raise Refused(f"another fix moves another value under {key} in this run")
+        if not mover.template:
+            mover.refuse_if_shadowed(key, value, places)
         if mover.template:
             # kept aside in the copy, as a comment: the copy's process keeps what it had
             mover.keep(key, value, line, active=False)
@@ -626,6 +660,18 @@ def _prisma_caveat(ws: Workspace, parsed: ParsedFile, places: Sequence[Place]) -
                     return (f"; {other.source.path} reads {value.env}, and the Prisma CLI loads only .env: "
                             f"load the local file too when running prisma (e.g. dotenv-cli)")
     return ""
+
+
+def _trailing_comment(text: str, end: int) -> str:
+    """The ` # comment` after a value on its line ("" when none): a line that is deleted takes
+    its comment with it to the destination, so the fix drops no byte of documentation."""
+    stop = len(text)
+    for breaker in ("\n", "\r"):
+        found = text.find(breaker, end)
+        if found != -1:
+            stop = min(stop, found)
+    tail = text[end:stop]
+    return tail if tail.strip().startswith("#") and tail[:1] in (" ", "\t") else ""
 
 
 def _line(name: str, value: str) -> str:

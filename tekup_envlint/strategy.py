@@ -23,11 +23,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.classify import classify_service
-from tekup_envlint.loadsets import LoadSet, dotenv_name
+from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
 from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
 from tekup_envlint.patterns import load as patterns, secret_shapes
 from tekup_envlint.redact import secrets_in
-from tekup_envlint.workspace import Connection, Workspace, published_ports
+from tekup_envlint.workspace import Connection, Workspace, describe, published_ports
 
 STRATEGIES = ("supabase", "docker")
 SUPABASE_PASSWORD = "${SUPABASE_DB_PASSWORD}"
@@ -78,6 +78,15 @@ def scope(ws: Workspace, conn: Connection) -> str:
             if load_set.kind == "template" and load_set.template_of is not None:
                 if dotenv_name(posixpath.basename(load_set.template_of), ws.config).role == "standalone":
                     return "alternative"
+        # a template is what its copy will be: `.env.test.example` is copied to a test file
+        # (which keeps Docker), never to one that deploys
+        copy = dotenv_name(posixpath.basename(source.path), ws.config).target
+        real = dotenv_name(copy, ws.config) if copy else None
+        if real is not None and real.role == "local":
+            return "local"
+        if real is not None and real.role in ("mode", "mode-local") \
+                and _mode_words(ws.config).get(real.mode) in ws.config.local_environments:
+            return "local"
         return "deployable"
     return "local" if source.env in ws.config.local_environments else "deployable"
 
@@ -159,6 +168,8 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
             return None
         if conn.provider == "supabase" and target.kind == "supabase-local":
             return None
+        if conn.provider == "other":
+            return _not_a_strategy_database(conn, strategy)
         if source == "dsn":
             item = _to_supabase_dsn(ws, conn)
             return _with_legacy_note(ws, item) if legacy else item
@@ -173,6 +184,8 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
         return None
     if not legacy and where != "deployable" and source != "dsn" and not hybrid:
         return None  # Supabase keys and URLs may stay in local files
+    if conn.provider == "other":
+        return _not_a_strategy_database(conn, strategy)
     if source == "dsn":
         item = _to_docker_dsn(ws, conn)
         return _with_legacy_note(ws, item) if legacy else item
@@ -180,6 +193,16 @@ def change(ws: Workspace, conn: Connection, strategy: str, hybrid: bool = False)
         return _remove(ws, conn, strategy)
     return Change(conn, reason=f"{conn.key} in {conn.where} is one of split fields: point them at the "
                                "Docker database by hand")
+
+
+def _not_a_strategy_database(conn: Connection, strategy: str) -> Change:
+    """No fix for a database that is neither Supabase nor Docker (an analytics database, a
+    replica, another host): the survey's decision is between those two, and pointing another
+    database's DSN at the app's one would send its queries to the wrong data."""
+    goal = "the primary Supabase project" if strategy == "supabase" else "the Docker database"
+    return Change(conn, reason=f"{conn.key} ({conn.where}) points at {describe(conn.target)}, neither Supabase nor "
+                               f"Docker: if it is this app's database, point it at {goal} by hand; if it is another "
+                               "database (analytics, a replica), it stays, and the rule can be ignored for it")
 
 
 STRATEGY_NOTES = ("Set SUPABASE_DB_PASSWORD", "Set POSTGRES_PASSWORD", "Fetch the ", "Data: legacy project ")
@@ -196,6 +219,17 @@ def keeps_hybrid(ws: Workspace, conns: Sequence[Connection], strategy: str) -> L
     the hybrid, so none is offered."""
     changed = {id(i.conn) for i in changes(ws, conns, strategy, hybrid=True)}
     return [c for c in conns if c.provider is not None and c.provider != strategy and id(c) not in changed]
+
+
+def strands_a_partner(ws: Workspace, conn: Connection, strategy: str) -> bool:
+    """Whether moving `conn` alone would leave a setting of one of its load sets on the
+    provider it leaves, one the strategy cannot write (a runtime URL without a known pooler
+    host beside a `DIRECT_URL` that has a direct host): the fix would make the set hybrid."""
+    for load_set in _sets_of(ws, conn):
+        partners = [c for c in load_set.connections if c is not conn and c.provider == conn.provider]
+        if any(not item.fixable for item in changes(ws, partners, strategy)):
+            return True
+    return False
 
 
 def legacy_note(ref: str, app: str, schema: Optional[str]) -> str:
@@ -443,6 +477,32 @@ def _to_docker_dsn(ws: Workspace, conn: Connection) -> Change:
         notes += (f"{conn.key} ({conn.where}) reaches the Docker database through host.docker.internal: on Linux "
                   "the service needs `extra_hosts: [\"host.docker.internal:host-gateway\"]`",)
     return Change(conn, value=docker_dsn(ws, conn), notes=notes)
+
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def password_variable(ws: Workspace, parsed: ParsedFile, setting: Setting) -> Optional[str]:
+    """The variable the strategies read this connection string's password from, when the
+    string logs in as the owner role of one of their targets: `SUPABASE_DB_PASSWORD` for the
+    primary project's `postgres` user, `POSTGRES_PASSWORD` for the Docker database's
+    `POSTGRES_USER`. A credential fix that moves such a password out uses this name, so one
+    database has one password variable and the DSNs a strategy writes find it set."""
+    app = ws.apps.get(parsed.source.app)
+    conn = next((c for c in app.connections if c.file is parsed and c.setting is not None
+                 and c.setting.key_span == setting.key_span), None) if app is not None else None
+    if conn is None or conn.target.source != "dsn":
+        return None
+    target = conn.target
+    ref = ws.config.primary.ref
+    if target.kind == "supabase" and target.project_ref == ref and target.user in ("postgres", f"postgres.{ref}"):
+        return SUPABASE_PASSWORD[2:-1]
+    if conn.provider == "docker":
+        db = docker_database(ws, conn)
+        same_host = target.host == db.host or (target.host in _LOOPBACK and db.host in _LOOPBACK)
+        if same_host and target.port in (None, db.port) and (target.user, target.database) == (db.user, db.database):
+            return DOCKER_PASSWORD[2:-1]
+    return None
 
 
 # --------------------------------------------------------------------------- edits

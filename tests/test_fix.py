@@ -735,3 +735,11 @@ def test_the_strategy_comes_from_the_config_file_as_the_pre_commit_hook_needs(tm
     monkeypatch.chdir(root)
     cli.main(["fix", "apps/billy/.env"])
     assert (root / "apps/billy/.env").read_text() == f"DATABASE_URL={pooler}:6543/postgres?pgbouncer=true&schema=billy\n"
+
+
+def test_counts_in_the_fix_report_are_english() -> None:
+    """`2 fixes rejected`, never `2 fixs` (report/fix.py counts with report.text.plural)."""
+    from tekup_envlint.report.text import plural
+
+    assert [plural(1, "fix"), plural(2, "fix"), plural(2, "file"), plural(0, "finding")] == \
+        ["1 fix", "2 fixes", "2 files", "0 findings"]

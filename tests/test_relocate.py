@@ -23,7 +23,9 @@ from conftest import app, jwt, write_tree
 
 PW = "Xq7pLm2v" + "Rt9sKd4w"
 POOLER = "aws-1-eu-central-1.pooler.supabase.com"
-REMOTE_DSN = f"postgresql://postgres.oaevagdgrasfppbrxbey:{PW}@{POOLER}:6543/postgres"
+# a role of its own (not the project owner `postgres`, whose password is SUPABASE_DB_PASSWORD):
+# the password takes a name derived from the key
+REMOTE_DSN = f"postgresql://tekup_app.oaevagdgrasfppbrxbey:{PW}@{POOLER}:6543/postgres"
 SALT = "7c1e9a4f" + "2b8d6e3a0f5c9b2d4e8a1f6c"
 SERVICE_JWT = jwt({"iss": "supabase", "ref": "oaevagdgrasfppbrxbey", "role": "service_role", "iat": 1700000000,
                    "exp": 2015576000})
@@ -84,7 +86,7 @@ def test_dsn_password_moves_to_env_local_with_gitignore(tmp_path):
     note = fixed[0].fix.notes[0]
     assert "apps/a/.env.local" in note and PW not in note and PW not in fixed[0].fix.title
     assert read(root, "apps/a/.env") == (
-        "# prod\nDATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:${DATABASE_PASSWORD}@"
+        "# prod\nDATABASE_URL=postgresql://tekup_app.oaevagdgrasfppbrxbey:${DATABASE_PASSWORD}@"
         f"{POOLER}:6543/postgres\nPORT=3000\n")
     assert read(root, "apps/a/.env.local") == f"DATABASE_PASSWORD={PW}\n"
     assert read(root, ".gitignore") == "/apps/a/.env.local\n"
@@ -97,7 +99,7 @@ def test_whole_secret_line_is_deleted_and_set_in_the_local_file(tmp_path):
     root = repo(tmp_path, app({".env.production": f"A=1\nexport ENCRYPTION_SALT={SALT}  # salt\nB=2\n"}))
     fix(root)
     assert read(root, "apps/a/.env.production") == "A=1\nB=2\n"
-    assert read(root, "apps/a/.env.production.local") == f"ENCRYPTION_SALT={SALT}\n"
+    assert read(root, "apps/a/.env.production.local") == f"ENCRYPTION_SALT={SALT}  # salt\n"  # the comment goes along
     assert codes(root) == []
 
 
@@ -117,7 +119,7 @@ def test_quoted_dsn(tmp_path, quote):
     fix(root)
     # a single-quoted value becomes double-quoted: dotenv-expand and Compose expand nothing in ''
     assert read(root, "apps/a/.env") == (
-        f'DATABASE_URL="postgresql://postgres.oaevagdgrasfppbrxbey:${{DATABASE_PASSWORD}}@{POOLER}:6543/postgres"\n')
+        f'DATABASE_URL="postgresql://tekup_app.oaevagdgrasfppbrxbey:${{DATABASE_PASSWORD}}@{POOLER}:6543/postgres"\n')
     assert read(root, "apps/a/.env.local") == f"DATABASE_PASSWORD={PW}\n"
 
 
@@ -145,6 +147,28 @@ def test_nearest_gitignore_gets_the_line(tmp_path):
     fix(root)
     assert read(root, "apps/a/.gitignore") == "node_modules\n/.env.local\n"
     assert ignored(root, "apps/a/.env.local")
+
+
+OWNER_DSN = REMOTE_DSN.replace("tekup_app.", "postgres.")
+
+
+def test_the_project_owners_password_takes_the_strategies_name(tmp_path):
+    """The primary project's `postgres` password is SUPABASE_DB_PASSWORD, the name every DSN a
+    strategy writes reads: one project, one password variable."""
+    root = repo(tmp_path, {**app({".env": f"DATABASE_URL={OWNER_DSN}\n"}), ".gitignore": ".env.local\n"})
+    fix(root)
+    assert "${SUPABASE_DB_PASSWORD}@" in read(root, "apps/a/.env")
+    assert read(root, "apps/a/.env.local") == f"SUPABASE_DB_PASSWORD={PW}\n"
+    assert codes(root) == []
+
+
+def test_the_strategies_name_set_to_another_value_falls_back_to_the_derived_name(tmp_path):
+    root = repo(tmp_path, {**app({".env": f"DATABASE_URL={OWNER_DSN}\n", ".env.local": "SUPABASE_DB_PASSWORD=other\n"}),
+                           ".gitignore": ".env.local\n"})
+    fix(root)
+    assert "${DATABASE_PASSWORD}@" in read(root, "apps/a/.env")
+    assert read(root, "apps/a/.env.local") == f"SUPABASE_DB_PASSWORD=other\nDATABASE_PASSWORD={PW}\n"
+    assert codes(root) == []
 
 
 def test_name_clash_picks_another_name_for_a_password(tmp_path):
@@ -444,7 +468,7 @@ def test_template_dsn_gets_the_password_placeholder(tmp_path):
     fixed = fix(root)
     assert [f.code for f in fixed] == ["CRD001"]
     assert read(root, "apps/a/.env.example") == (
-        f"DATABASE_URL=postgresql://postgres.oaevagdgrasfppbrxbey:[YOUR-PASSWORD]@{POOLER}:6543/postgres\n")
+        f"DATABASE_URL=postgresql://tekup_app.oaevagdgrasfppbrxbey:[YOUR-PASSWORD]@{POOLER}:6543/postgres\n")
     assert read(root, "apps/a/.env") == f"A=1\n# DATABASE_PASSWORD={PW}\n"
     assert codes(root) == []
 
@@ -565,3 +589,74 @@ def test_a_negated_gitignore_line_is_overridden_by_the_appended_one(tmp_path):
     fix(root)
     assert read(root, ".gitignore") == "/apps/a/.env.local\n!/apps/a/.env.local\n/apps/a/.env.local\n"
     assert ignored(root, "apps/a/.env.local")
+
+
+def _dotenv_chain(root: Path, *paths: str) -> Dict[str, Optional[str]]:
+    """What a process reading `paths` in order gets (a later file wins, as in every loader)."""
+    from dotenv import dotenv_values
+
+    values: Dict[str, Optional[str]] = {}
+    for rel in paths:
+        if (root / rel).exists():
+            values.update(dotenv_values(root / rel))
+    return values
+
+
+def test_a_value_that_a_later_repeat_overrides_stays_where_it_is(tmp_path):
+    """Only the repeat that wins may move: the local file is read after the tracked one, so
+    moving the dead first value there would make it the one the process gets."""
+    first, last = "aa8Xv3Lm" + "9Rt2Wp7Ks4Yd", "bb8Xv3Lm" + "9Rt2Wp7Ks4Yd"
+    root = repo(tmp_path, {**app({".env": f"API_SECRET={first}\nAPI_SECRET={last}\n"}), ".gitignore": ".env.local\n"})
+    before = _dotenv_chain(root, "apps/a/.env", "apps/a/.env.local")
+    fix(root)
+    assert _dotenv_chain(root, "apps/a/.env", "apps/a/.env.local") == before == {"API_SECRET": last}
+    assert read(root, "apps/a/.env.local") == f"API_SECRET={last}\n"
+    assert read(root, "apps/a/.env") == f"API_SECRET={first}\n"  # dead, reported, a person decides
+
+
+def test_a_value_a_mode_file_overrides_is_not_moved_over_it(tmp_path):
+    """`.env.local` is read after `.env.production` too: the production process would get the
+    default file's value."""
+    default, production = "aa8Xv3Lm" + "9Rt2Wp7Ks4Yd", "bb8Xv3Lm" + "9Rt2Wp7Ks4Yd"
+    root = repo(tmp_path, {**app({".env": f"API_SECRET={default}\n", ".env.production": f"API_SECRET={production}\n"}),
+                           ".gitignore": ".env*.local\n"})
+    chains = {"production": ("apps/a/.env", "apps/a/.env.production", "apps/a/.env.local", "apps/a/.env.production.local"),
+              "development": ("apps/a/.env", "apps/a/.env.local")}
+    before = {mode: _dotenv_chain(root, *paths) for mode, paths in chains.items()}
+    fix(root)
+    assert {mode: _dotenv_chain(root, *paths) for mode, paths in chains.items()} == before
+
+
+def test_a_gitignore_that_is_a_symlink_is_not_where_the_line_goes(tmp_path):
+    """git does not read a `.gitignore` that is a symbolic link: a line written through it
+    would leave the secret's new file unignored, one `git add -A` from a commit."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "ignore-rules").write_text("node_modules\r\n", encoding="utf-8")
+    (root / ".gitignore").symlink_to("ignore-rules")
+    repo(root, app({".env": f"PORT=1\nENCRYPTION_SALT={SALT}\n"}))
+    fix(root)
+    assert read(root, "apps/a/.env.local") == f"ENCRYPTION_SALT={SALT}\n"
+    assert ignored(root, "apps/a/.env.local")
+    assert read(root, "apps/a/.gitignore") == "/.env.local\n"
+    assert (root / ".gitignore").is_symlink() and read(root, "ignore-rules") == "node_modules\r\n"
+
+
+def test_a_symlinked_gitignore_beside_the_file_refuses_the_move(tmp_path):
+    root = tmp_path / "repo"
+    write_tree(root, app({".env": f"PORT=1\nENCRYPTION_SALT={SALT}\n", "ignore-rules": "node_modules\n"}))
+    (root / "apps/a/.gitignore").symlink_to("ignore-rules")
+    repo(root, {})
+    assert fix(root) == []
+    assert read(root, "apps/a/.env") == f"PORT=1\nENCRYPTION_SALT={SALT}\n"
+    assert read(root, "apps/a/.env.local") is None
+
+
+def test_a_deleted_line_takes_its_comment_to_the_destination(tmp_path):
+    """A moved line's ` # comment` is documentation the fix was not asked to drop."""
+    root = repo(tmp_path, {**app({".env": f"A=1\nexport ENCRYPTION_SALT={SALT} # rotate yearly\nB=2\n"}),
+                           ".gitignore": ".env.local\n"})
+    fix(root)
+    assert read(root, "apps/a/.env") == "A=1\nB=2\n"
+    assert read(root, "apps/a/.env.local") == f"ENCRYPTION_SALT={SALT} # rotate yearly\n"
+    assert _dotenv_chain(root, "apps/a/.env", "apps/a/.env.local")["ENCRYPTION_SALT"] == SALT

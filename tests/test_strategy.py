@@ -115,9 +115,10 @@ def test_unknown_shard_is_never_guessed(tmp_path: Path) -> None:
     root, applied, result = run(tmp_path, files, "supabase")
     text = read(root, "apps/billy/.env")
     assert "pooler.supabase.com" not in text and "aws-" not in text
-    # the direct host needs no shard, the runtime URL does: it stays, and the plan says why
-    assert f"DIRECT_URL=postgresql://postgres:${{SUPABASE_DB_PASSWORD}}@db.{PRIMARY}.supabase.co:5432/postgres" in text
-    assert f"DATABASE_URL={DOCKER}\n" in text
+    # the direct host needs no shard, the runtime URL does: it stays, and the plan says why;
+    # DIRECT_URL stays with it (migrations on Supabase while the app runs on Docker would
+    # migrate a database the app does not use)
+    assert f"DATABASE_URL={DOCKER}\nDIRECT_URL={DOCKER}\n" in text
     assert ("STR001", "apps/billy/.env") in codes(result)
     made = _plan.build_plan(result.workspace, applied, "supabase")
     assert any("pooler host" in line and "cannot be derived" in line for line in made.manual)
@@ -494,3 +495,95 @@ def test_a_compose_service_that_does_not_deploy_is_local(tmp_path: Path) -> None
     root, applied, result = run(tmp_path, {**CRM, "apps/api/package.json": "{}",
                                            "apps/api/docker-compose.yml": compose}, "supabase")
     assert read(root, "apps/api/docker-compose.yml") == compose and applied == [] and codes(result) == []
+
+
+@pytest.mark.parametrize("strategy", ["supabase", "docker"])
+def test_one_database_one_password_variable(tmp_path: Path, strategy: str) -> None:
+    """A password the credential fix moves out of a DSN that logs in to a strategy's target as
+    its owner takes the strategy's variable (SUPABASE_DB_PASSWORD, POSTGRES_PASSWORD), so the
+    DSNs the strategy rewrites read the same, already set, variable; a legacy project's
+    password, another database, keeps a name of its own."""
+    pooled = f"postgresql://postgres.{PRIMARY}:Xk9pQ2vLm7RtW4sZ@{POOLER}:6543/postgres"
+    root, _, result = run(tmp_path, {
+        **CRM,
+        "apps/ai/package.json": "{}",
+        "apps/ai/.env": (f"DATABASE_URL={pooled}\n"
+                         "DATABASE_URL_VAULT=postgresql://tekup:tekup123@localhost:5432/tekup_db?schema=vault\n"
+                         f"LEGACY_URL=postgresql://postgres:Lg7vQ2pLm9RtW4sX@db.{LEGACY}.supabase.co:5432/postgres\n"),
+    }, strategy, select=("HYB", "STR", "CRD001"))
+    env, local = read(root, "apps/ai/.env"), read(root, "apps/ai/.env.local")
+    if strategy == "supabase":
+        assert f"DATABASE_URL=postgresql://postgres.{PRIMARY}:${{SUPABASE_DB_PASSWORD}}@{POOLER}:6543" in env
+        assert "SUPABASE_DB_PASSWORD=Xk9pQ2vLm7RtW4sZ\n" in local
+        assert "DATABASE_VAULT_PASSWORD" not in env + local  # rewritten by the strategy, not moved
+    else:
+        assert "DATABASE_URL_VAULT=postgresql://tekup:${POSTGRES_PASSWORD}@localhost:5432/tekup_db?schema=vault" in env
+        assert "POSTGRES_PASSWORD=tekup123\n" in local
+        assert "DATABASE_VAULT_PASSWORD" not in env + local
+    assert "SUPABASE_DB_PASSWORD=Lg7v" not in local and "POSTGRES_PASSWORD=Lg7v" not in local
+    assert [f.code for f in result.findings if f.code in ("CRD001", "HYB001", "STR001")] == []
+
+
+@pytest.mark.parametrize("strategy", ["supabase", "docker"])
+def test_a_database_that_is_neither_supabase_nor_docker_is_never_repointed(tmp_path: Path, strategy: str) -> None:
+    """An analytics database or a replica on another host is not one of the two options the
+    strategy decides between: its DSN (in a deployable file, in a Compose anchor that a
+    hybrid service merges) keeps its value, and the finding says a person decides."""
+    analytics = "postgresql://reader:${ANALYTICS_PASSWORD}@analytics-db.acme.io:5432/events"
+    compose = ("x-env: &env\n"
+               "  DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/appdb\n"
+               f"  ANALYTICS_DATABASE_URL: {analytics}\n"
+               "services:\n"
+               "  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n"
+               "      POSTGRES_DB: appdb\n    ports: [\"5433:5432\"]\n"
+               "  worker:\n    image: x\n    environment:\n      <<: *env\n")
+    root, _, result = run(tmp_path, {
+        **CRM,
+        "apps/billy/package.json": "{}",
+        "apps/billy/.env": f"DATABASE_URL={DOCKER}?schema=billy\nANALYTICS_URL={analytics}\n",
+        "docker-compose.yml": compose,
+    }, strategy)
+    assert f"ANALYTICS_URL={analytics}\n" in read(root, "apps/billy/.env")
+    assert read(root, "docker-compose.yml") == compose
+    left = [f for f in result.findings if f.key in ("ANALYTICS_URL", "ANALYTICS_DATABASE_URL")
+            or "ANALYTICS" in f.message]
+    assert left and all(f.fix is None for f in left), [(f.code, f.key, f.message[:80]) for f in result.findings]
+    if strategy == "supabase":
+        assert f"DATABASE_URL={TRANSACTION}&schema=billy\n" in read(root, "apps/billy/.env")
+
+
+def test_a_direct_url_does_not_leave_its_runtime_url_behind(tmp_path: Path) -> None:
+    """Without a pooler host the runtime URL has no fix; moving only DIRECT_URL (the direct
+    host needs no shard) would run migrations on Supabase while the app reads Docker, and
+    make a Docker-only load set hybrid."""
+    env = f"DATABASE_URL={DOCKER}\nDIRECT_URL={DOCKER}\n"
+    root, applied, result = run(tmp_path, {"apps/billy/package.json": "{}", "apps/billy/.env": env}, "supabase")
+    assert read(root, "apps/billy/.env") == env and applied == []
+    assert [f.code for f in result.findings if f.code == "HYB001"] == []
+    assert all(f.fix is None for f in result.findings if f.code == "STR001")
+
+
+@pytest.mark.parametrize("name", [".env.test.example", ".env.development.example", ".env.local.example"])
+def test_a_template_of_a_local_file_keeps_docker(tmp_path: Path, name: str) -> None:
+    """A template is what its copy will be: `.env.test.example` becomes a test file, which
+    keeps Docker under the supabase strategy (tests and migrations never reach production)."""
+    local = f"DIRECT_URL={DOCKER}\nDATABASE_URL={DOCKER}\n"
+    root, applied, result = run(tmp_path, {**CRM, "apps/billy/package.json": "{}", f"apps/billy/{name}": local},
+                                "supabase")
+    assert read(root, f"apps/billy/{name}") == local and applied == []
+    assert ("STR001", f"apps/billy/{name}") not in codes(result)
+
+
+def test_the_data_steps_dump_every_schema_the_apps_use(tmp_path: Path) -> None:
+    """The dump takes the schemas the connection strings name, and `public` for one that
+    names none: a schema missing from `pg_dump --schema` is data left behind."""
+    root, applied, result = run(tmp_path, {
+        **CRM,
+        "apps/api/package.json": "{}",
+        "apps/api/.env": f"DATABASE_URL={DOCKER}?schema=api\n",
+        "apps/web/package.json": "{}",
+        "apps/web/.env": f"DATABASE_URL={DOCKER}\n",
+    }, "supabase")
+    text = _plan.to_markdown(_plan.build_plan(result.workspace, applied, "supabase"))
+    dump = next(line for line in text.splitlines() if "pg_dump" in line and "tekup_db" in line)
+    assert "--schema=api" in dump and "--schema=public" in dump and "--schema=crm" in dump

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from tekup_envlint import dsn as _dsn
-from tekup_envlint import relocate
+from tekup_envlint import relocate, strategy
 from tekup_envlint.checks import rule
 from tekup_envlint.classify import (
     classify as _classify,
@@ -293,7 +293,9 @@ def _concern_fix(ws: Workspace, found: _Credential, others: Tuple[_Credential, .
         setting = _setting_at(c.parsed, c.span)
         if setting is None:
             return None  # a Prisma `url = "..."` literal: env("...") needs a person
-        places.append(relocate.Place(setting, password=c.code == "CRD001"))
+        password = c.code == "CRD001"
+        name = strategy.password_variable(ws, c.parsed, setting) if password else None
+        places.append(relocate.Place(setting, password=password, name=name))
     what = f"the password of {found.key.strip()}" if found.code == "CRD001" else f"the value of {found.key.strip()}"
     return _move_fix(ws, found.parsed, places, what)
 

@@ -147,5 +147,5 @@ def strategy_contradiction(ws: Workspace) -> Iterator[Hit]:
                 f"is {strategy}: deployable environments use "
                 + ("the primary Supabase project" if strategy == "supabase" else "the Docker database"),
                 value=conn.target.kind,
-                fix=_strategy_fix(ws, [conn], conn.key),
+                fix=None if _strategy.strands_a_partner(ws, conn, strategy) else _strategy_fix(ws, [conn], conn.key),
             )

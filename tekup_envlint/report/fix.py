@@ -12,6 +12,7 @@ import re
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, Fix
+from tekup_envlint.report.text import plural
 from tekup_envlint.text import printable
 
 Scrub = Callable[[str], str]
@@ -58,15 +59,11 @@ def fixed_lines(applied: Sequence[Tuple[Finding, Fix]], scrub: Scrub, verb: str 
     """The fixes by file: `path:line CODE title [unsafe]` (`--show-fixes`)."""
     if not applied:
         return []
-    out = [f"{verb} {_count(len(applied), 'finding')}:"]
+    out = [f"{verb} {plural(len(applied), 'finding')}:"]
     for finding, fix in sorted(applied, key=lambda pair: (pair[0].path, pair[0].line, pair[0].code)):
         mark = " (unsafe)" if fix.applicability == "unsafe" else ""
         out.append(_clean(f"  {finding.path}:{finding.line}  {finding.code}  {fix.title}{mark}", scrub))
     return out
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def summary_lines(outcome, scrub: Scrub, *, diff: bool, unsafe: bool, plan_text: Optional[str]) -> List[str]:
@@ -76,11 +73,11 @@ def summary_lines(outcome, scrub: Scrub, *, diff: bool, unsafe: bool, plan_text:
     out.extend(fixed_lines(outcome.applied, scrub, verb))
     if outcome.changes:
         created = [p for p, (old, _) in outcome.changes.items() if old is None]
-        what = _count(len(outcome.changes), "file")
+        what = plural(len(outcome.changes), "file")
         out.append(f"{'Would change' if diff else 'Changed'} {what}"
-                   + (f" ({_count(len(created), 'file')} created)" if created else "") + ".")
+                   + (f" ({plural(len(created), 'file')} created)" if created else "") + ".")
     if outcome.rejected:
-        out.append(f"Not fixed ({_count(len(outcome.rejected), 'fix')} rejected, files left as they were):")
+        out.append(f"Not fixed ({plural(len(outcome.rejected), 'fix')} rejected, files left as they were):")
         for finding, why in outcome.rejected:
             out.append(_clean(f"  {finding.path}:{finding.line}  {finding.code}  {why}", scrub))
     if not outcome.converged:
@@ -89,7 +86,7 @@ def summary_lines(outcome, scrub: Scrub, *, diff: bool, unsafe: bool, plan_text:
     hidden = sum(1 for f in outcome.remaining
                  if f.fix is not None and f.fix.applicability == "unsafe" and not unsafe)
     if outcome.remaining:
-        line = f"{_count(len(outcome.remaining), 'finding')} left"
+        line = f"{plural(len(outcome.remaining), 'finding')} left"
         if hidden:
             line += f" ({hidden} with a fix that --unsafe-fixes applies)"
         out.append(line + "; `tekup-envlint check` shows them.")
@@ -144,7 +141,7 @@ def check_fix_lines(outcome, show_fixes: bool) -> List[str]:
     and the fixes rejected."""
     applied = outcome.applied
     lines = fixed_lines(applied, outcome.scrub) if show_fixes else (
-        [f"Fixed {_count(len(applied), 'finding')}."] if applied else [])
+        [f"Fixed {plural(len(applied), 'finding')}."] if applied else [])
     lines += [_clean(f"Not fixed: {f.path}:{f.line} {f.code} {why}", outcome.scrub) for f, why in outcome.rejected]
     return lines
 

@@ -69,8 +69,10 @@ def remembered(scrub: Callable[[str], str]) -> Callable[[str], str]:
 
 
 def plural(count: int, noun: str) -> str:
-    """`1 file`, `2 files`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """`1 file`, `2 files`, `2 fixes`."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith(('s', 'x', 'z', 'ch', 'sh')) else 's'}"
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
