@@ -416,8 +416,11 @@ class _State:
     # destination -> name -> (the fix that appends it, the value)
     reserved: Dict[str, Dict[str, Tuple[Tuple[object, ...], str]]] = field(default_factory=dict)
     ignored: Dict[str, bool] = field(default_factory=dict)
+    ignored_names: Set[str] = field(default_factory=set)  # file names asked of git for every folder
     committed: Dict[str, bool] = field(default_factory=dict)
     sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
+    # app -> (Prisma schema path, env name a datasource reads), in workspace order
+    prisma_reads: Optional[Dict[str, List[Tuple[str, str]]]] = None
     texts: Dict[str, Union[str, None, Exception]] = field(default_factory=dict)  # files read from disk, or why not
 
 
@@ -464,11 +467,25 @@ def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], nam
 
 def _ignored(ws: Workspace, path: str) -> bool:
     """Whether git's ignore rules match the path (asked once per workspace)."""
-    memo = _state(ws).ignored
+    state = _state(ws)
+    memo = state.ignored
     if path not in memo:
         from tekup_envlint.discovery import ignored_by_git
 
-        memo[path] = path in ignored_by_git(ws.root, [path])
+        # one git process for the name in every folder holding configuration: the fixes
+        # of a workspace ask about the same destination name (`.env.local`) app after app
+        name = posixpath.basename(path)
+        batch = [path]
+        if name not in state.ignored_names:
+            state.ignored_names.add(name)
+            folders = dict.fromkeys(posixpath.dirname(f.source.path) for f in ws.files)
+            batch.extend(p for p in (posixpath.join(d, name) for d in folders) if p not in memo and p != path)
+        found = ignored_by_git(ws.root, batch)
+        if not found and len(batch) > 1:  # none ignored, or git refused one of them: ask alone
+            batch = [path]
+            found = ignored_by_git(ws.root, batch)
+        for asked in batch:
+            memo[asked] = asked in found
     return memo[path]
 
 
@@ -617,15 +634,26 @@ def _prisma_caveat(ws: Workspace, parsed: ParsedFile, places: Sequence[Place]) -
     if parsed.source.kind != "dotenv":
         return ""
     keys = {p.setting.key.strip() for p in places if p.password}
-    for other in ws.files:
-        if other.source.app != parsed.source.app:
-            continue
-        for ds in other.datasources:
-            for value in (ds.url, ds.direct_url):
-                if value is not None and value.env in keys:
-                    return (f"; {other.source.path} reads {value.env}, and the Prisma CLI loads only .env: "
-                            f"load the local file too when running prisma (e.g. dotenv-cli)")
+    for path, env in _prisma_reads(ws).get(parsed.source.app, ()):
+        if env in keys:
+            return (f"; {path} reads {env}, and the Prisma CLI loads only .env: "
+                    f"load the local file too when running prisma (e.g. dotenv-cli)")
     return ""
+
+
+def _prisma_reads(ws: Workspace) -> Dict[str, List[Tuple[str, str]]]:
+    """Each app's datasource env reads, indexed once per workspace (a caveat per fix would
+    otherwise walk every file of the workspace)."""
+    state = _state(ws)
+    if state.prisma_reads is None:
+        reads: Dict[str, List[Tuple[str, str]]] = {}
+        for other in ws.files:
+            for ds in other.datasources:
+                for value in (ds.url, ds.direct_url):
+                    if value is not None and value.env is not None:
+                        reads.setdefault(other.source.app, []).append((other.source.path, value.env))
+        state.prisma_reads = reads
+    return state.prisma_reads
 
 
 def _line(name: str, value: str) -> str:
