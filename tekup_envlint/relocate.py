@@ -26,7 +26,8 @@ import posixpath
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
@@ -416,8 +417,9 @@ class _State:
     # destination -> name -> (the fix that appends it, the value)
     reserved: Dict[str, Dict[str, Tuple[Tuple[object, ...], str]]] = field(default_factory=dict)
     ignored: Dict[str, bool] = field(default_factory=dict)
-    ignored_names: Set[str] = field(default_factory=set)  # file names asked of git for every folder
     committed: Dict[str, bool] = field(default_factory=dict)
+    ignored_names: Set[str] = field(default_factory=set)  # file names asked of git for every folder
+    committed_names: Dict[str, Optional[Set[str]]] = field(default_factory=dict)  # name -> every committed path
     sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
     # app -> (Prisma schema path, env name a datasource reads), in workspace order
     prisma_reads: Optional[Dict[str, List[Tuple[str, str]]]] = None
@@ -467,35 +469,46 @@ def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], nam
 
 def _ignored(ws: Workspace, path: str) -> bool:
     """Whether git's ignore rules match the path (asked once per workspace)."""
-    state = _state(ws)
-    memo = state.ignored
-    if path not in memo:
-        from tekup_envlint.discovery import ignored_by_git
+    from tekup_envlint.discovery import ignored_by_git
 
-        # one git process for the name in every folder holding configuration: the fixes
-        # of a workspace ask about the same destination name (`.env.local`) app after app
-        name = posixpath.basename(path)
-        batch = [path]
-        if name not in state.ignored_names:
-            state.ignored_names.add(name)
-            folders = dict.fromkeys(posixpath.dirname(f.source.path) for f in ws.files)
-            batch.extend(p for p in (posixpath.join(d, name) for d in folders) if p not in memo and p != path)
-        found = ignored_by_git(ws.root, batch)
-        if not found and len(batch) > 1:  # none ignored, or git refused one of them: ask alone
-            batch = [path]
-            found = ignored_by_git(ws.root, batch)
-        for asked in batch:
-            memo[asked] = asked in found
-    return memo[path]
+    state = _state(ws)
+    return _asked_of_git(ws, path, state.ignored, state.ignored_names, ignored_by_git)
 
 
 def _committed(ws: Workspace, path: str) -> bool:
-    """Whether git's index holds the path (asked once per workspace)."""
-    memo = _state(ws).committed
-    if path not in memo:
-        from tekup_envlint.discovery import committed
+    """Whether git's index holds the path (asked once per workspace; the first time a
+    file name is asked, git lists every committed file of that name at once)."""
+    from tekup_envlint.discovery import committed, committed_named
 
-        memo[path] = path in committed(ws.root, [path])
+    state = _state(ws)
+    memo = state.committed
+    if path not in memo:
+        name = posixpath.basename(path)
+        if name not in state.committed_names:
+            state.committed_names[name] = committed_named(ws.root, name)
+        listed = state.committed_names[name]
+        memo[path] = path in listed if listed is not None else path in committed(ws.root, [path])
+    return memo[path]
+
+
+def _asked_of_git(ws: Workspace, path: str, memo: Dict[str, bool], names: Set[str],
+                  ask: Callable[[Path, Sequence[str]], Set[str]]) -> bool:
+    """`path in ask(root, [path])`, memoised; the first time a file name is asked, it is
+    asked in one git process for every folder holding configuration too, since the fixes
+    of a workspace ask about the same name (`.env.local`, `.env`) app after app."""
+    if path not in memo:
+        name = posixpath.basename(path)
+        batch = [path]
+        if name not in names:
+            names.add(name)
+            folders = dict.fromkeys(posixpath.dirname(f.source.path) for f in ws.files)
+            batch.extend(p for p in (posixpath.join(d, name) for d in folders) if p not in memo and p != path)
+        found = ask(ws.root, batch)
+        if not found and len(batch) > 1:  # none of them, or git refused one of them: ask alone
+            batch = [path]
+            found = ask(ws.root, batch)
+        for asked in batch:
+            memo[asked] = asked in found
     return memo[path]
 
 
