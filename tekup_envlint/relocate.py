@@ -144,13 +144,9 @@ def _local_of(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[st
         return [targets[0]]
     if name.role not in ("base", "mode") or parsed.source.kind != "dotenv":
         raise Refused(f"no convention loads a local file after {path}")
-    for load_set in ws.load_sets:  # the interpolation file need not be among a set's files
-        if load_set.kind != "compose-service":
-            continue
-        if load_set.interpolation == path:
-            raise Refused(f"{path} is what Compose interpolates {load_set.service} from; it reads no other file")
-        if path in load_set.files and path not in load_set.baked:
-            raise Refused(f"{load_set.service} reads {path} as an env_file, and no file after it")
+    compose_read = _compose_reads(ws).get(path)
+    if compose_read is not None:
+        raise Refused(compose_read)
     tests = {w for w, env in _mode_words(ws.config).items() if env == "test"}
     found: List[str] = []
     for load_set in _sets_of(ws, path):
@@ -423,6 +419,7 @@ class _State:
     sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
     # app -> (Prisma schema path, env name a datasource reads), in workspace order
     prisma_reads: Optional[Dict[str, List[Tuple[str, str]]]] = None
+    compose_reads: Optional[Dict[str, str]] = None  # file -> why Compose lets no local file follow it
     texts: Dict[str, Union[str, None, Exception]] = field(default_factory=dict)  # files read from disk, or why not
 
 
@@ -437,6 +434,27 @@ def _state(ws: Workspace) -> _State:
         held = (weakref.ref(ws), _State())
         _STATE[id(ws)] = held
     return held[1]
+
+
+def _compose_reads(ws: Workspace) -> Dict[str, str]:
+    """File -> why no local file follows it, for each file a Compose service interpolates
+    from or reads as an env_file (not baked in); the first service in workspace order
+    speaks, as a walk of the load sets per file would find it. Built once per workspace."""
+    state = _state(ws)
+    if state.compose_reads is None:
+        reads: Dict[str, str] = {}
+        for load_set in ws.load_sets:  # the interpolation file need not be among a set's files
+            if load_set.kind != "compose-service":
+                continue
+            if load_set.interpolation is not None:
+                reads.setdefault(load_set.interpolation, f"{load_set.interpolation} is what Compose interpolates "
+                                                          f"{load_set.service} from; it reads no other file")
+            for member in load_set.files:
+                if member not in load_set.baked:
+                    reads.setdefault(member, f"{load_set.service} reads {member} as an env_file, "
+                                             "and no file after it")
+        state.compose_reads = reads
+    return state.compose_reads
 
 
 def _sets_of(ws: Workspace, path: str) -> List[LoadSet]:
