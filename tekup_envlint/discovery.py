@@ -316,6 +316,26 @@ def committed(root: Path, paths: Sequence[str]) -> Set[str]:
 
 
 
+def committed_named(root: Path, name: str) -> Optional[Set[str]]:
+    """Every path below `root` git's index holds whose file name is `name`, in one
+    process (a fix asks `committed` of one name app after app); None when the name holds
+    pattern characters or git fails, and the caller asks path by path."""
+    if not name or any(c in name for c in "*?[]\\/:!"):
+        return None
+    command = ["git", "-c", "core.fsmonitor=false", "-C", str(root),
+               "ls-files", "-z", "--cached", "--", name, "*/" + name]
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", GIT_LITERAL_PATHSPECS="0",
+               GIT_GLOB_PATHSPECS="0", GIT_NOGLOB_PATHSPECS="0", GIT_ICASE_PATHSPECS="0")
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, env=env, check=False, timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return {p for p in os.fsdecode(done.stdout).split("\0") if p and p.rpartition("/")[2] == name}
+
+
 def unsaved(root: Path, paths: Sequence[str]) -> Optional[Set[str]]:
     """Which of these repo-relative files git could not bring back if they were rewritten
     now, or None when the root is not in a git work tree.

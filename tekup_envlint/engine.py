@@ -13,7 +13,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from tekup_envlint.catalogue import catalogue, matches, select_codes
 from tekup_envlint.config import Config
 from tekup_envlint.discovery import _matches as path_matches, discover
-from tekup_envlint.models import Finding, Hit, ParsedFile
+from tekup_envlint.models import Finding, Hit, ParsedFile, SourceFile
 from tekup_envlint.parsers import read
 from tekup_envlint.redact import (
     Redactor,
@@ -121,19 +121,37 @@ class Overlay:
     created: Mapping[str, bool]
 
 
+# A file's parse depends only on its SourceFile and its text: path -> (source, the overlay
+# text it was parsed from or None for the disk's, the parse). The fix loop keeps one across
+# its passes, so that a pass re-parses only the files the previous pass changed.
+ParseCache = Dict[str, Tuple[SourceFile, Optional[str], ParsedFile]]
+
+
 def load_files(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
-               progress: Optional[Progress] = None, overlay: Optional[Overlay] = None) -> List[ParsedFile]:
+               progress: Optional[Progress] = None, overlay: Optional[Overlay] = None,
+               cache: Optional[ParseCache] = None) -> List[ParsedFile]:
     """Discover and read every configuration file; `overlay` (the fix loop's texts in
-    memory) replaces what is on disk and adds the files it creates."""
+    memory) replaces what is on disk and adds the files it creates. With `cache`, a file
+    whose source and overlay text are those of a parse in it is not read again (the
+    caller vouches that the disk has not changed since)."""
     created = overlay.created if overlay is not None else None
     texts = overlay.texts if overlay is not None else None
     sources = discover(root, config, scope, created)
-    if progress is None:
-        return [read(root, source, config.max_file_size, texts) for source in sources]
     files: List[ParsedFile] = []
     for done, source in enumerate(sources, 1):
-        files.append(read(root, source, config.max_file_size, texts))
-        progress(done, len(sources))
+        if cache is None:
+            files.append(read(root, source, config.max_file_size, texts))
+        else:
+            text = texts.get(source.path) if texts is not None else None
+            held = cache.get(source.path)
+            if held is not None and held[0] == source and held[1] == text:
+                files.append(held[2])
+            else:
+                parsed = read(root, source, config.max_file_size, texts)
+                cache[source.path] = (source, text, parsed)
+                files.append(parsed)
+        if progress is not None:
+            progress(done, len(sources))
     return files
 
 
@@ -228,17 +246,18 @@ def _dedupe(findings: List[Finding]) -> List[Finding]:
 
 def run(root: Path, config: Config, scope: Optional[Sequence[str]] = None,
         progress: Optional[Progress] = None, key: bytes = DEFAULT_KEY, live: bool = False,
-        overlay: Optional[Overlay] = None) -> Result:
+        overlay: Optional[Overlay] = None, cache: Optional[ParseCache] = None) -> Result:
     """Check a monorepo (or only the apps in scope) and return the findings.
 
     With `overlay`, the files it holds are checked as they would be after a fix
-    (`fix.py`), without anything being written.
+    (`fix.py`), without anything being written; `cache` (`load_files`) spares the
+    passes of a fix run parsing again what they did not change.
 
     With `live`, every database the configuration names is surveyed first (`live.py`), so
     the LIV rules can hold the configuration against it; without it they find nothing.
     """
     root = root.resolve()
-    files = load_files(root, config, scope, progress, overlay)
+    files = load_files(root, config, scope, progress, overlay, cache)
     workspace = build(root, config, files)
     if overlay is not None:
         workspace.overlay = dict(overlay.texts)  # what a fix reads beyond the parsed files (relocate.py)

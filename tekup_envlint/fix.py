@@ -150,13 +150,15 @@ class _Loop:
         self._rejected: Set[Tuple[str, str, int, str, str]] = set()
         self._written_applied = 0  # fixes of rounds already on disk
         self._owner: Dict[str, str] = {}  # real file -> the one path it is edited through
+        self.parses: engine.ParseCache = {}  # what the passes parsed, reused while unchanged
 
     # -- one pass ---------------------------------------------------------------------
     def converge(self) -> None:
         """Passes until no fix applies (or the cap); leaves the last check in the outcome."""
         outcome = self.outcome
         while True:
-            result = engine.run(self.root, self.config, self.scope, key=self.key, overlay=self._overlay())
+            result = engine.run(self.root, self.config, self.scope, key=self.key, overlay=self._overlay(),
+                                cache=self.parses)
             if outcome.first is None:
                 outcome.first = result
             outcome.result = result
@@ -321,6 +323,8 @@ class _Loop:
     def refuse(self, refused: Mapping[str, str]) -> None:
         """Files that could not be written: forget the overlay and never touch them again."""
         self.refused.update(refused)
+        for path in refused:  # changed on disk since the run began
+            self.parses.pop(path, None)
         self.texts.clear()
         self.disk.clear()
         del self.outcome.applied[self._written_applied:]
@@ -331,6 +335,7 @@ class _Loop:
         for path, new in self.texts.items():
             old = self.outcome.changes.get(path, (self.disk[path], ""))[0]
             self.outcome.changes[path] = (old, new)
+            self.parses.pop(path, None)  # the disk holds the new text now
         self._written_applied = len(self.outcome.applied)
         self.texts.clear()
         self.disk.clear()

@@ -236,6 +236,13 @@ def _any_shape() -> "Optional[re.Pattern[str]]":
         return None
 
 
+def may_hold_shape(text: str) -> bool:
+    """False only when no self-identifying secret shape can match anywhere in `text` (one
+    search of the combined probe instead of one per shape)."""
+    probe = _any_shape()
+    return probe is None or probe.search(text) is not None
+
+
 def without_lookbehind(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
     """The regex without its leading lookbehind, or None when it has none.
 

@@ -26,7 +26,8 @@ import posixpath
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
@@ -143,13 +144,9 @@ def _local_of(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[st
         return [targets[0]]
     if name.role not in ("base", "mode") or parsed.source.kind != "dotenv":
         raise Refused(f"no convention loads a local file after {path}")
-    for load_set in ws.load_sets:  # the interpolation file need not be among a set's files
-        if load_set.kind != "compose-service":
-            continue
-        if load_set.interpolation == path:
-            raise Refused(f"{path} is what Compose interpolates {load_set.service} from; it reads no other file")
-        if path in load_set.files and path not in load_set.baked:
-            raise Refused(f"{load_set.service} reads {path} as an env_file, and no file after it")
+    compose_read = _compose_reads(ws).get(path)
+    if compose_read is not None:
+        raise Refused(compose_read)
     tests = {w for w, env in _mode_words(ws.config).items() if env == "test"}
     found: List[str] = []
     for load_set in _sets_of(ws, path):
@@ -448,7 +445,12 @@ class _State:
     reserved: Dict[str, Dict[str, Tuple[Tuple[object, ...], str]]] = field(default_factory=dict)
     ignored: Dict[str, bool] = field(default_factory=dict)
     committed: Dict[str, bool] = field(default_factory=dict)
+    ignored_names: Set[str] = field(default_factory=set)  # file names asked of git for every folder
+    committed_names: Dict[str, Optional[Set[str]]] = field(default_factory=dict)  # name -> every committed path
     sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
+    # app -> (Prisma schema path, env name a datasource reads), in workspace order
+    prisma_reads: Optional[Dict[str, List[Tuple[str, str]]]] = None
+    compose_reads: Optional[Dict[str, str]] = None  # file -> why Compose lets no local file follow it
     texts: Dict[str, Union[str, None, Exception]] = field(default_factory=dict)  # files read from disk, or why not
 
 
@@ -463,6 +465,27 @@ def _state(ws: Workspace) -> _State:
         held = (weakref.ref(ws), _State())
         _STATE[id(ws)] = held
     return held[1]
+
+
+def _compose_reads(ws: Workspace) -> Dict[str, str]:
+    """File -> why no local file follows it, for each file a Compose service interpolates
+    from or reads as an env_file (not baked in); the first service in workspace order
+    speaks, as a walk of the load sets per file would find it. Built once per workspace."""
+    state = _state(ws)
+    if state.compose_reads is None:
+        reads: Dict[str, str] = {}
+        for load_set in ws.load_sets:  # the interpolation file need not be among a set's files
+            if load_set.kind != "compose-service":
+                continue
+            if load_set.interpolation is not None:
+                reads.setdefault(load_set.interpolation, f"{load_set.interpolation} is what Compose interpolates "
+                                                          f"{load_set.service} from; it reads no other file")
+            for member in load_set.files:
+                if member not in load_set.baked:
+                    reads.setdefault(member, f"{load_set.service} reads {member} as an env_file, "
+                                             "and no file after it")
+        state.compose_reads = reads
+    return state.compose_reads
 
 
 def _sets_of(ws: Workspace, path: str) -> List[LoadSet]:
@@ -495,21 +518,46 @@ def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], nam
 
 def _ignored(ws: Workspace, path: str) -> bool:
     """Whether git's ignore rules match the path (asked once per workspace)."""
-    memo = _state(ws).ignored
-    if path not in memo:
-        from tekup_envlint.discovery import ignored_by_git
+    from tekup_envlint.discovery import ignored_by_git
 
-        memo[path] = path in ignored_by_git(ws.root, [path])
-    return memo[path]
+    state = _state(ws)
+    return _asked_of_git(ws, path, state.ignored, state.ignored_names, ignored_by_git)
 
 
 def _committed(ws: Workspace, path: str) -> bool:
-    """Whether git's index holds the path (asked once per workspace)."""
-    memo = _state(ws).committed
-    if path not in memo:
-        from tekup_envlint.discovery import committed
+    """Whether git's index holds the path (asked once per workspace; the first time a
+    file name is asked, git lists every committed file of that name at once)."""
+    from tekup_envlint.discovery import committed, committed_named
 
-        memo[path] = path in committed(ws.root, [path])
+    state = _state(ws)
+    memo = state.committed
+    if path not in memo:
+        name = posixpath.basename(path)
+        if name not in state.committed_names:
+            state.committed_names[name] = committed_named(ws.root, name)
+        listed = state.committed_names[name]
+        memo[path] = path in listed if listed is not None else path in committed(ws.root, [path])
+    return memo[path]
+
+
+def _asked_of_git(ws: Workspace, path: str, memo: Dict[str, bool], names: Set[str],
+                  ask: Callable[[Path, Sequence[str]], Set[str]]) -> bool:
+    """`path in ask(root, [path])`, memoised; the first time a file name is asked, it is
+    asked in one git process for every folder holding configuration too, since the fixes
+    of a workspace ask about the same name (`.env.local`, `.env`) app after app."""
+    if path not in memo:
+        name = posixpath.basename(path)
+        batch = [path]
+        if name not in names:
+            names.add(name)
+            folders = dict.fromkeys(posixpath.dirname(f.source.path) for f in ws.files)
+            batch.extend(p for p in (posixpath.join(d, name) for d in folders) if p not in memo and p != path)
+        found = ask(ws.root, batch)
+        if not found and len(batch) > 1:  # none of them, or git refused one of them: ask alone
+            batch = [path]
+            found = ask(ws.root, batch)
+        for asked in batch:
+            memo[asked] = asked in found
     return memo[path]
 
 
@@ -651,14 +699,10 @@ def _prisma_caveat(ws: Workspace, parsed: ParsedFile, places: Sequence[Place]) -
     if parsed.source.kind != "dotenv":
         return ""
     keys = {p.setting.key.strip() for p in places if p.password}
-    for other in ws.files:
-        if other.source.app != parsed.source.app:
-            continue
-        for ds in other.datasources:
-            for value in (ds.url, ds.direct_url):
-                if value is not None and value.env in keys:
-                    return (f"; {other.source.path} reads {value.env}, and the Prisma CLI loads only .env: "
-                            f"load the local file too when running prisma (e.g. dotenv-cli)")
+    for path, env in _prisma_reads(ws).get(parsed.source.app, ()):
+        if env in keys:
+            return (f"; {path} reads {env}, and the Prisma CLI loads only .env: "
+                    f"load the local file too when running prisma (e.g. dotenv-cli)")
     return ""
 
 
@@ -672,6 +716,21 @@ def _trailing_comment(text: str, end: int) -> str:
             stop = min(stop, found)
     tail = text[end:stop]
     return tail if tail.strip().startswith("#") and tail[:1] in (" ", "\t") else ""
+
+
+def _prisma_reads(ws: Workspace) -> Dict[str, List[Tuple[str, str]]]:
+    """Each app's datasource env reads, indexed once per workspace (a caveat per fix would
+    otherwise walk every file of the workspace)."""
+    state = _state(ws)
+    if state.prisma_reads is None:
+        reads: Dict[str, List[Tuple[str, str]]] = {}
+        for other in ws.files:
+            for ds in other.datasources:
+                for value in (ds.url, ds.direct_url):
+                    if value is not None and value.env is not None:
+                        reads.setdefault(other.source.app, []).append((other.source.path, value.env))
+        state.prisma_reads = reads
+    return state.prisma_reads
 
 
 def _line(name: str, value: str) -> str:

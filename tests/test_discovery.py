@@ -227,3 +227,21 @@ def test_work_tree_top_is_what_git_says_or_left_to_git(tmp_path: Path, monkeypat
     assert work_tree_top(repo / "sub") is None
     monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
     assert work_tree_top(repo / "apps") is None
+
+
+def test_committed_named_agrees_with_committed_path_by_path(tmp_path: Path) -> None:
+    # the one-process listing a fix uses must answer as `committed` does for each path
+    from tekup_envlint.discovery import committed, committed_named
+
+    write_tree(tmp_path, {".env.local": "A=1\n", "apps/a/.env.local": "A=1\n", "apps/a/x.env.local": "A=1\n",
+                          "apps/b/.env.local/.env.local": "A=1\n", "apps/c/.env": "A=1\n"})
+    git_init(tmp_path)  # stages everything: the index holds them
+    write_tree(tmp_path, {"apps/d/.env.local": "A=1\n"})  # on disk only
+    asked = [".env.local", "apps/a/.env.local", "apps/b/.env.local",
+             "apps/b/.env.local/.env.local", "apps/c/.env.local", "apps/d/.env.local", "apps/e/.env.local"]
+    listed = committed_named(tmp_path, ".env.local")
+    assert listed is not None and "apps/a/x.env.local" not in listed
+    assert {p for p in asked if p in listed} == {p for p in asked if p in committed(tmp_path, [p])}
+    assert committed_named(tmp_path, "*.local") is None  # a pattern: asked path by path
+    sub = committed_named(tmp_path / "apps", ".env.local")  # paths relative to the root given
+    assert sub is not None and "a/.env.local" in sub

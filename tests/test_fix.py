@@ -50,6 +50,29 @@ def test_diff_writes_nothing_and_converges_in_memory(tmp_path: Path) -> None:
     assert not [f for f in outcome.remaining if f.code == "DRF003"]
 
 
+def test_a_pass_parses_again_only_the_files_the_last_pass_changed(tmp_path: Path, monkeypatch) -> None:
+    # the same run as above, with a second app the fixes never touch: its file is read
+    # once, the changed file once per text it has, and the outcome is the same
+    from tekup_envlint import engine
+
+    text = "A=1\nA=1\nA=1\nB=2\n"
+    files = app({".env": text})
+    files.update(app({".env": "C=3\n"}, name="apps/b"))
+    root = repo(tmp_path, files)
+    reads = []
+    real = engine.read
+
+    def counting(root_, source, *args):
+        reads.append(source.path)
+        return real(root_, source, *args)
+
+    monkeypatch.setattr(engine, "read", counting)
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=False)
+    assert outcome.changes == {"apps/a/.env": (text, "A=1\nB=2\n")}
+    assert reads.count("apps/b/.env") == 1
+    assert reads.count("apps/a/.env") == 2  # the disk's text, then the fixed text (a second pass)
+
+
 def test_different_values_and_interpolated_values_are_not_fixed(tmp_path: Path) -> None:
     text = "A=1\nA=2\nB=${A}\nB=${A}\nC=x # keep me\nC=x # keep me\n"
     root = repo(tmp_path, app({".env": text}))

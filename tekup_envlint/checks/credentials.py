@@ -41,7 +41,7 @@ from tekup_envlint.classify import (
 from tekup_envlint.config import Config
 from tekup_envlint.models import Fix, Hit, ParsedFile, Setting, SourceFile, Span
 from tekup_envlint.patterns import SecretShape, is_database_password_name, is_secret_name, load, secret_shapes
-from tekup_envlint.redact import without_lookbehind, redact
+from tekup_envlint.redact import may_hold_shape, without_lookbehind, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
 
@@ -673,7 +673,7 @@ def _shape_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
                 value=secret,
                 fix=_setting_fix(ws, parsed, [setting] + [o for o, _ in others], setting.key) if fixes else None,
             )
-        for shape in raw_shapes:
+        for shape in raw_shapes if parsed.text and may_hold_shape(parsed.text) else ():
             for m, span in _raw_matches(parsed, shape.regex):
                 secret = m.group(0)
                 if _noise(secret, shape) or (_is_demo(secret) and shared):
