@@ -239,13 +239,17 @@ def _dockerignore_pattern(line: str) -> Optional[Tuple[bool, Tuple[Tuple[str, ..
 
 
 def _segments_match(pattern: Tuple[str, ...], parts: Sequence[str]) -> bool:
-    """Whether path segments match segment globs (`**` any number of whole segments)."""
+    """Whether path segments match segment globs (`**` any number of whole segments, but a
+    final `**` after a folder at least one: Docker reads `a/**` as `a/.*`, which `a` fails)."""
     from fnmatch import fnmatchcase
 
     # reach[j]: the first i pattern segments can match the first j path segments
     reach = [True] + [False] * len(parts)
-    for glob in pattern:
+    for i, glob in enumerate(pattern):
         if glob == "**":
+            if 0 < i == len(pattern) - 1:
+                reach = [False] + [any(reach[: j + 1]) for j in range(len(parts))]
+                continue
             for j in range(1, len(parts) + 1):
                 reach[j] = reach[j] or reach[j - 1]
             continue
