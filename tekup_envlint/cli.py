@@ -380,10 +380,10 @@ def _fix(args: argparse.Namespace) -> int:
 
 
 def _plan_text(outcome) -> Optional[str]:
-    """B's text plan when `plan.py` is present (None: the fix notes are listed instead)."""
+    """The plan as text (None when nothing was checked: the fixes' notes are listed instead)."""
     if outcome.plan is None:
         return None
-    from tekup_envlint import plan as planning  # type: ignore[attr-defined]
+    from tekup_envlint import plan as planning
 
     return outcome.scrub(planning.to_text(outcome.plan))
 
@@ -391,7 +391,7 @@ def _plan_text(outcome) -> Optional[str]:
 def _write_plan(path: Path, outcome) -> None:
     """`--plan-out FILE`: the plan as Markdown for a pull request."""
     if outcome.plan is not None:
-        from tekup_envlint import plan as planning  # type: ignore[attr-defined]
+        from tekup_envlint import plan as planning
 
         text = outcome.scrub(planning.to_markdown(outcome.plan))
     else:

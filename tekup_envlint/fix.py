@@ -24,12 +24,15 @@ import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tekup_envlint import engine, writes
 from tekup_envlint.config import Config
 from tekup_envlint.edits import apply_edits, ordered, overlaps
 from tekup_envlint.models import Edit, Finding, Fix, ParsedFile, SourceFile
+
+if TYPE_CHECKING:
+    from tekup_envlint.plan import Plan
 
 MAX_PASSES = 10
 # problems that say a file's text is not exactly the file's bytes, or was not read at all
@@ -53,7 +56,7 @@ class FixOutcome:
     applied: List[Tuple[Finding, Fix]] = field(default_factory=list)
     rejected: List[Tuple[Finding, str]] = field(default_factory=list)
     remaining: List[Finding] = field(default_factory=list)  # the findings of the last check
-    plan: object = None  # plan.Plan (B) when that module is present
+    plan: Optional["Plan"] = None  # what needs a person (plan.py); None when nothing was checked
     written: List[str] = field(default_factory=list)
     converged: bool = True
     result: Optional[engine.Result] = None  # the last check (its redactor scrubs output)
@@ -124,12 +127,10 @@ def _unsaved(root: Path, paths: Sequence[str], force: bool) -> Set[str]:
     return found
 
 
-def _plan(outcome: FixOutcome, config: Config) -> object:
-    """B's plan of what needs a person, when `plan.py` exists; else None (notes are shown)."""
-    try:
-        from tekup_envlint import plan as planning  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _plan(outcome: FixOutcome, config: Config) -> Optional["Plan"]:
+    """The plan of what needs a person after this run (imported here: only `fix` needs it)."""
+    from tekup_envlint import plan as planning
+
     if outcome.result is None:
         return None
     return planning.build_plan(outcome.result.workspace, [fix for _, fix in outcome.applied], config.strategy)

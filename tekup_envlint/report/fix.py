@@ -103,7 +103,7 @@ def summary_lines(outcome, scrub: Scrub, *, diff: bool, unsafe: bool, plan_text:
 
 
 def notes_markdown(applied: Sequence[Tuple[Finding, Fix]], scrub: Scrub) -> str:
-    """The plan as Markdown when no plan module is present: the notes of the fixes."""
+    """The fixes' notes as Markdown, for a run that checked nothing and so has no plan."""
     notes = _notes(applied)
     body = "\n".join(f"- {scrub(n)}" for n in notes) if notes else "Nothing needs a person."
     return f"# tekup-envlint fix plan\n\n{body}\n"
