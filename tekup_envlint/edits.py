@@ -7,7 +7,7 @@ newline) stays exactly as it was.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence
+from typing import Iterable, List, Sequence, Tuple
 
 from tekup_envlint.models import Edit
 
@@ -48,3 +48,19 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         position = edit.end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def line_bounds(text: str, start: int, end: int) -> Tuple[int, int]:
+    """The whole line(s) holding `[start, end)`, with the line break after them (CR LF, LF
+    or a lone CR); a BOM before the first line is not part of it."""
+    begin = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    if begin == 0 and text.startswith("\ufeff"):
+        begin = 1  # the BOM stays
+    stop = end
+    while stop < len(text) and text[stop] not in "\r\n":
+        stop += 1
+    if text.startswith("\r\n", stop):
+        stop += 2
+    elif stop < len(text):
+        stop += 1
+    return begin, stop

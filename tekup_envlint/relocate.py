@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from tekup_envlint import dsn as _dsn
+from tekup_envlint.edits import line_bounds
 from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
 from tekup_envlint.models import Edit, ParsedFile, Setting, SourceFile
 from tekup_envlint.workspace import Workspace
@@ -246,21 +247,6 @@ def _destination(ws: Workspace, path: str, source: ParsedFile) -> _Destination:
 # --------------------------------------------------------------------------- a move
 
 
-def _line_bounds(text: str, start: int, end: int) -> Tuple[int, int]:
-    """The whole line(s) holding `[start, end)`, with the line break after them."""
-    begin = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    if begin == 0 and text.startswith("\ufeff"):
-        begin = 1  # the BOM stays
-    stop = end
-    while stop < len(text) and text[stop] not in "\r\n":
-        stop += 1
-    if text.startswith("\r\n", stop):
-        stop += 2
-    elif stop < len(text):
-        stop += 1
-    return begin, stop
-
-
 def _inner(text: str, setting: Setting) -> Tuple[int, int]:
     """The offsets of a setting's value without its quotes, when the text there is exactly
     the value (no escapes); raises Refused otherwise."""
@@ -408,7 +394,7 @@ class Mover:
     def delete_line(self, setting: Setting) -> None:
         start = setting.key_span.start
         end = setting.value_span.end if setting.value_span is not None else setting.key_span.end
-        begin, stop = _line_bounds(self.text, start, end)
+        begin, stop = line_bounds(self.text, start, end)
         before = self.text[begin:start].strip()
         if before not in ("", "export", "-", "- '", '- "') and not (self.compose and before in ("'", '"')):
             raise Refused(f"{setting.key} shares its line with other text")
@@ -786,7 +772,7 @@ def _move_out(ws: Workspace, parsed: ParsedFile, setting: Setting, replacement: 
     _editable(parsed)
     if not parsed.source.tracked:
         text = parsed.text
-        begin, stop = _line_bounds(text, setting.key_span.start, setting.value_span.end)
+        begin, stop = line_bounds(text, setting.key_span.start, setting.value_span.end)
         line = text[begin:stop]
         if "\n" in line.rstrip("\r\n") or "\r" in line.rstrip("\r\n"):
             raise Refused(f"{key} spans several lines")

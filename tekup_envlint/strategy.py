@@ -23,6 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.classify import classify_service
+from tekup_envlint.edits import line_bounds
 from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
 from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
 from tekup_envlint.patterns import load as patterns, secret_shapes
@@ -508,13 +509,6 @@ def password_variable(ws: Workspace, parsed: ParsedFile, setting: Setting) -> Op
 # --------------------------------------------------------------------------- edits
 
 
-def _line_bounds(text: str, start: int, end: int) -> Tuple[int, int]:
-    """The whole line(s) around [start, end), with the line break after them."""
-    begin = text.rfind("\n", 0, start) + 1
-    stop = text.find("\n", end)
-    return begin, (len(text) if stop < 0 else stop + 1)
-
-
 def render(parsed: ParsedFile, setting: Setting, value: str) -> str:
     """A value written the way the setting was written (its quotes), where still valid."""
     span = setting.value_span
@@ -588,7 +582,7 @@ def edits_for(ws: Workspace, item: Change, strategy: str) -> Tuple[Tuple[Edit, .
         kept = tuple(n for n in notes if " removed from " not in n) if item.remove else notes
         return edits, kept + (f"{note} (fix --strategy {strategy})",), True, ""
     if item.remove:
-        start, end = _line_bounds(parsed.text, setting.key_span.start,
+        start, end = line_bounds(parsed.text, setting.key_span.start,
                                   setting.value_span.end if setting.value_span else setting.key_span.end)
         return (Edit(path, start, end, ""),), notes, True, ""
     if _fallback(setting) is not None and _default_span(parsed, setting) is not None:

@@ -587,3 +587,16 @@ def test_the_data_steps_dump_every_schema_the_apps_use(tmp_path: Path) -> None:
     text = _plan.to_markdown(_plan.build_plan(result.workspace, applied, "supabase"))
     dump = next(line for line in text.splitlines() if "pg_dump" in line and "tekup_db" in line)
     assert "--schema=api" in dump and "--schema=public" in dump and "--schema=crm" in dump
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_removed_first_line_keeps_the_bom_and_the_line_breaks(tmp_path: Path, newline: str) -> None:
+    """docker takes SUPABASE_URL out of a tracked default file: the line goes, the BOM before
+    it and the file's own line breaks (CR LF, a lone CR) stay."""
+    nl = newline
+    text = f"\ufeffSUPABASE_URL=https://{PRIMARY}.supabase.co{nl}DATABASE_URL={DOCKER}{nl}PORT=3000{nl}"
+    root = write_tree(tmp_path, {"apps/web/package.json": "{}"})
+    (root / "apps/web/.env").write_bytes(text.encode("utf-8"))
+    git_init(root)
+    converge(root, replace(DEFAULT, strategy="docker", select=("HYB", "STR")))
+    assert (root / "apps/web/.env").read_bytes().decode("utf-8") == f"\ufeffDATABASE_URL={DOCKER}{nl}PORT=3000{nl}"
