@@ -31,7 +31,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.edits import line_bounds
-from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
+from tekup_envlint.loadsets import _mode_words, dotenv_name
 from tekup_envlint.models import Edit, ParsedFile, Setting, SourceFile
 from tekup_envlint.workspace import Workspace
 
@@ -134,7 +134,7 @@ def _local_of(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[st
     folder, base = posixpath.split(path)
     name = dotenv_name(base, ws.config)
     if name.role == "template":
-        targets = [ls.template_of for ls in _sets_of(ws, path) if ls.kind == "template" and ls.files == (path,)]
+        targets = [ls.template_of for ls in ws.load_sets_reading(path) if ls.kind == "template" and ls.files == (path,)]
         if not targets or targets[0] is None:
             raise Refused(f"{path} is a template copied to no known file")
         if _read(ws, targets[0]) is None:
@@ -150,7 +150,7 @@ def _local_of(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[st
         raise Refused(compose_read)
     tests = {w for w, env in _mode_words(ws.config).items() if env == "test"}
     found: List[str] = []
-    for load_set in _sets_of(ws, path):
+    for load_set in ws.load_sets_reading(path):
         if load_set.kind != "dotenv":
             continue
         if name.role == "base" and load_set.mode in tests:
@@ -295,7 +295,7 @@ class Mover:
         from them (a `.env.production` that sets it would win)."""
         values: Dict[str, Optional[str]] = {}
         paths: Set[str] = {self.source.path}
-        for load_set in _sets_of(self.ws, self.source.path):
+        for load_set in self.ws.load_sets_reading(self.source.path):
             paths.update(load_set.files)
         for path in sorted(paths):
             parsed = self.ws.file(path)
@@ -315,7 +315,7 @@ class Mover:
         moving = {id(p.setting) for p in places}
         last = max(p.setting.key_span.start for p in places)  # what it shadows in its own file stays shadowed
         paths: Set[str] = {self.source.path}
-        for load_set in _sets_of(self.ws, self.source.path):
+        for load_set in self.ws.load_sets_reading(self.source.path):
             paths.update(load_set.files)
         for path in sorted(paths):
             parsed = self.parsed if path == self.source.path else self.ws.file(path)
@@ -371,7 +371,7 @@ class Mover:
         """A new variable the destinations now set: the templates copied into the source's
         load sets list it with a placeholder (DRF001: a fresh checkout must know it is needed)."""
         paths: Set[str] = {self.source.path} | {d.path for d in self.dests}
-        for load_set in _sets_of(self.ws, self.source.path):
+        for load_set in self.ws.load_sets_reading(self.source.path):
             paths.update(load_set.files)
         for path in sorted(paths):
             for template in self.ws.template_for(path):
@@ -433,7 +433,6 @@ class _State:
     committed: Dict[str, bool] = field(default_factory=dict)
     ignored_names: Set[str] = field(default_factory=set)  # file names asked of git for every folder
     committed_names: Dict[str, Optional[Set[str]]] = field(default_factory=dict)  # name -> every committed path
-    sets_by_file: Optional[Dict[str, List[LoadSet]]] = None
     # app -> (Prisma schema path, env name a datasource reads), in workspace order
     prisma_reads: Optional[Dict[str, List[Tuple[str, str]]]] = None
     compose_reads: Optional[Dict[str, str]] = None  # file -> why Compose lets no local file follow it
@@ -472,17 +471,6 @@ def _compose_reads(ws: Workspace) -> Dict[str, str]:
                                              "and no file after it")
         state.compose_reads = reads
     return state.compose_reads
-
-
-def _sets_of(ws: Workspace, path: str) -> List[LoadSet]:
-    """The load sets that read a file, from an index built once per workspace."""
-    state = _state(ws)
-    if state.sets_by_file is None:
-        state.sets_by_file = {}
-        for load_set in ws.load_sets:
-            for member in load_set.files:
-                state.sets_by_file.setdefault(member, []).append(load_set)
-    return state.sets_by_file.get(path, [])
 
 
 def _taken(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...]) -> Dict[str, str]:
@@ -671,7 +659,7 @@ def move_secret(
 def _baked_caveat(ws: Workspace, parsed: ParsedFile) -> str:
     """A file a Compose build bakes into an image: the local file reaches the container only
     when `.dockerignore` lets it in, which a person checks."""
-    services = sorted({ls.service for ls in _sets_of(ws, parsed.source.path)
+    services = sorted({ls.service for ls in ws.load_sets_reading(parsed.source.path)
                        if ls.kind == "compose-service" and ls.service and parsed.source.path in ls.baked})
     if not services:
         return ""

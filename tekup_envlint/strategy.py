@@ -24,7 +24,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.classify import classify_service
 from tekup_envlint.edits import line_bounds
-from tekup_envlint.loadsets import LoadSet, _mode_words, dotenv_name
+from tekup_envlint.loadsets import _mode_words, dotenv_name
 from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
 from tekup_envlint.patterns import load as patterns, secret_shapes
 from tekup_envlint.redact import secrets_in
@@ -75,7 +75,7 @@ def scope(ws: Workspace, conn: Connection) -> str:
     if source.kind == "compose":
         return "deployable" if _deploying_service(ws, conn) else "local"
     if source.env == "template":
-        for load_set in _sets_of(ws, conn):
+        for load_set in ws.load_sets_reading(conn.file.source.path):
             if load_set.kind == "template" and load_set.template_of is not None:
                 if dotenv_name(posixpath.basename(load_set.template_of), ws.config).role == "standalone":
                     return "alternative"
@@ -100,17 +100,6 @@ def _memo(ws: Workspace, name: str, compute):  # type: ignore[no-untyped-def]
     return ws.__dict__[key]
 
 
-def _sets_of(ws: Workspace, conn: Connection) -> List[LoadSet]:
-    def index() -> Dict[str, List[LoadSet]]:
-        found: Dict[str, List[LoadSet]] = {}
-        for load_set in ws.load_sets:
-            for path in load_set.files:
-                found.setdefault(path, []).append(load_set)
-        return found
-
-    return _memo(ws, "sets", index).get(conn.file.source.path, [])
-
-
 def _deploying_service(ws: Workspace, conn: Connection) -> bool:
     """A Compose service deploys when it bakes a deployable env file into its image (its
     build context's `.env`), or its Compose file is named for production."""
@@ -121,7 +110,7 @@ def _deploying_service(ws: Workspace, conn: Connection) -> bool:
     production = {w for env, ws_words in ws.config.environments if env == "production" for w in ws_words}
     if production & set(words):
         return True
-    return any(ls.service == name and ls.baked for ls in _sets_of(ws, conn))
+    return any(ls.service == name and ls.baked for ls in ws.load_sets_reading(conn.file.source.path))
 
 
 def is_direct(ws: Workspace, conn: Connection) -> bool:
@@ -226,7 +215,7 @@ def strands_a_partner(ws: Workspace, conn: Connection, strategy: str) -> bool:
     """Whether moving `conn` alone would leave a setting of one of its load sets on the
     provider it leaves, one the strategy cannot write (a runtime URL without a known pooler
     host beside a `DIRECT_URL` that has a direct host): the fix would make the set hybrid."""
-    for load_set in _sets_of(ws, conn):
+    for load_set in ws.load_sets_reading(conn.file.source.path):
         partners = [c for c in load_set.connections if c is not conn and c.provider == conn.provider]
         if any(not item.fixable for item in changes(ws, partners, strategy)):
             return True

@@ -88,6 +88,7 @@ class Workspace:
     _reach_index: Optional[tuple] = field(default=None, init=False, repr=False, compare=False)
     _load_set_index: Optional[Tuple[Dict[str, List[LoadSet]], Dict[str, List[LoadSet]]]] = field(
         default=None, init=False, repr=False, compare=False)
+    _readers: Optional[Dict[str, List[LoadSet]]] = field(default=None, init=False, repr=False, compare=False)
 
     def file(self, path: str) -> Optional[ParsedFile]:
         """The discovered file at a repo-relative path, if any."""
@@ -96,6 +97,16 @@ class Workspace:
             for parsed in self.files:
                 self._by_path.setdefault(parsed.source.path, parsed)
         return self._by_path.get(path)
+
+    def load_sets_reading(self, path: str) -> List[LoadSet]:
+        """Every load set (of any kind) whose process reads a file, from an index built once:
+        the fixes ask it per setting."""
+        if self._readers is None:
+            self._readers = {}
+            for load_set in self.load_sets:
+                for member in load_set.files:
+                    self._readers.setdefault(member, []).append(load_set)
+        return self._readers.get(path, [])
 
     def load_set_connections(self, load_set: LoadSet) -> Tuple[Connection, ...]:
         """The connections one process of a load set sees (each key from the file that wins)."""
