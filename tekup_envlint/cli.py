@@ -157,8 +157,6 @@ def resolve_scope(paths: Sequence[str]) -> Tuple[Path, List[str], Optional[List[
     One folder is a monorepo root. Files (as pre-commit passes them) are checked within
     their repository, found from the config file or git, and only their findings shown.
     """
-    from tekup_envlint.config_file import find
-
     if len(paths) == 1 and Path(paths[0]).is_dir():
         # a folder is linted within its repository, as ruff does: the root is found from it
         folder = Path(paths[0]).resolve()

@@ -16,7 +16,7 @@ import pytest
 from tekup_envlint import baseline
 from tekup_envlint.progress import Bar, wanted
 
-from conftest import EXAMPLE, app, git_init, write_tree
+from conftest import app, git_init, write_tree
 
 COMMAND = Path(sys.executable).parent / "tekup-envlint"
 pytestmark = pytest.mark.skipif(not COMMAND.exists(), reason="the console script is not installed next to python")

@@ -12,9 +12,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, Tuple
 
 import jsonschema
 import pytest

@@ -374,7 +374,6 @@ def dsn_literal_password(ws: Workspace) -> Iterator[Hit]:
     for found, others in _concerns(ws):
         if found.code != "CRD001" or found.local:
             continue
-        source = found.parsed.source
         if found.default and found.hosts_local:
             detail = (
                 f"the well-known local default password {redact(found.secret)} for {found.where}, "

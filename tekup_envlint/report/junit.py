@@ -35,7 +35,7 @@ def write_junit(stream: TextIO, findings: Sequence[Finding], names: Dict[str, st
     write('<?xml version="1.0" encoding="UTF-8"?>\n'
           f'<testsuites name="tekup-envlint" tests="{max(len(findings), 1)}" failures="{len(findings)}">\n')
     if not findings:
-        write(f'  <testsuite name="tekup-envlint" tests="1" failures="0">\n')
+        write('  <testsuite name="tekup-envlint" tests="1" failures="0">\n')
         write(f'    <testcase name={quoteattr(f"no findings in {checked} files checked")} classname="tekup-envlint"/>\n')
         write("  </testsuite>\n")
     for path, items in by_file.items():
