@@ -98,7 +98,7 @@ def _template_words(config: Config) -> Set[str]:
     return {w.lower() for env, words in config.environments if env == "template" for w in words}
 
 
-def _mode_words(config: Config) -> Dict[str, str]:
+def mode_words(config: Config) -> Dict[str, str]:
     """Mode word -> the environment it selects (`prod` -> production), without `local`."""
     found: Dict[str, str] = {}
     for env, words in config.environments:
@@ -155,7 +155,7 @@ def dotenv_name(name: str, config: Config) -> DotenvName:
         return DotenvName("template", mode, target)
     if not name.lower().startswith(".env") or "-" in name[4:5] or "_" in name[4:5]:
         return DotenvName("standalone")
-    modes = _mode_words(config)
+    modes = mode_words(config)
     if words == []:
         return DotenvName("base")
     if words == ["local"]:
@@ -339,7 +339,7 @@ class _Builder:
     def _chain(self, folder: str, mode: str) -> List[ParsedFile]:
         """The folder's files a process in `mode` loads, in load order."""
         slots = self._conventional(folder)
-        test = dict(_mode_words(self.config)).get(mode) == "test"
+        test = dict(mode_words(self.config)).get(mode) == "test"
         order = ["base"] + ([] if test else ["local"])
         if mode != "default":
             order += [f"mode:{mode}", f"mode-local:{mode}"]

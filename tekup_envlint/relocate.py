@@ -31,7 +31,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.edits import line_bounds
-from tekup_envlint.loadsets import _mode_words, dotenv_name
+from tekup_envlint.loadsets import mode_words, dotenv_name
 from tekup_envlint.models import Edit, ParsedFile, Setting, SourceFile
 from tekup_envlint.workspace import Workspace
 
@@ -148,7 +148,7 @@ def _local_of(ws: Workspace, parsed: ParsedFile, active: bool = True) -> List[st
     compose_read = _compose_reads(ws).get(path)
     if compose_read is not None:
         raise Refused(compose_read)
-    tests = {w for w, env in _mode_words(ws.config).items() if env == "test"}
+    tests = {w for w, env in mode_words(ws.config).items() if env == "test"}
     found: List[str] = []
     for load_set in ws.load_sets_reading(path):
         if load_set.kind != "dotenv":

@@ -24,7 +24,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from tekup_envlint import dsn as _dsn
 from tekup_envlint.classify import classify_service
 from tekup_envlint.edits import line_bounds
-from tekup_envlint.loadsets import _mode_words, dotenv_name
+from tekup_envlint.loadsets import mode_words, dotenv_name
 from tekup_envlint.models import Edit, Fix, ParsedFile, Setting
 from tekup_envlint.patterns import load as patterns, secret_shapes
 from tekup_envlint.redact import secrets_in
@@ -86,7 +86,7 @@ def scope(ws: Workspace, conn: Connection) -> str:
         if real is not None and real.role == "local":
             return "local"
         if real is not None and real.role in ("mode", "mode-local") \
-                and _mode_words(ws.config).get(real.mode) in ws.config.local_environments:
+                and mode_words(ws.config).get(real.mode) in ws.config.local_environments:
             return "local"
         return "deployable"
     return "local" if source.env in ws.config.local_environments else "deployable"
