@@ -746,7 +746,6 @@ def test_a_kill_part_way_leaves_every_file_old_or_new(tmp_path: Path) -> None:
 
 
 def test_the_strategy_comes_from_the_config_file_as_the_pre_commit_hook_needs(tmp_path: Path, monkeypatch) -> None:
-    pytest.importorskip("tekup_envlint.strategy")
     pooler = "postgresql://postgres.oaevagdgrasfppbrxbey:${SUPABASE_DB_PASSWORD}@aws-1-eu-central-1.pooler.supabase.com"
     root = repo(tmp_path, {
         # in a pre-commit run only the changed file's app is read: the pooler host must be configured

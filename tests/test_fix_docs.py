@@ -15,11 +15,8 @@ import sys
 from pathlib import Path
 from typing import Dict
 
-import pytest
 
 from conftest import EXAMPLE, ROOT
-
-pytest.importorskip("tekup_envlint.fix", reason="the fix command (fix.py) is not in this tree yet")
 
 DOC = ROOT / "docs" / "fix.md"
 _BLOCK = re.compile(r"(<!-- demo:(?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- /demo -->)", re.S)
