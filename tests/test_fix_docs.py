@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Dict
 
-
 from conftest import EXAMPLE, ROOT
 
 DOC = ROOT / "docs" / "fix.md"
