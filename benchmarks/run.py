@@ -334,7 +334,8 @@ def write_report(data: Dict[str, object], path: Path) -> None:
     add("")
     add("`tekup-envlint check FILES` in the company-sized tree (8,000 files), as the pre-commit hook runs it "
         "(the default text report), with the default embedded configuration, against a bare `python -c pass` "
-        "of the same interpreter.")
+        "of the same interpreter, and against the floor of a full scan (below) given the same files: it "
+        "imports python-dotenv and PyYAML and parses the files, nothing more.")
     add("")
     add("| command | median | ratio to `python -c pass` | peak memory |")
     add("|---|---|---|---|")
@@ -343,6 +344,9 @@ def write_report(data: Dict[str, object], path: Path) -> None:
                        ("env_only", f"`check` on {pre['env_only_files']} files of one app (env files and a Prisma schema)"),
                        ("with_compose", f"`check` on {pre['with_compose_files']} files of an app with a Compose file"),
                        ("env_only_json", f"`check --format json` on the {pre['env_only_files']} files of the first row"),
+                       ("floor_env_only", f"the floor (`benchmarks/floor.py FILES`) on the {pre['env_only_files']} files "
+                                          "of the first row"),
+                       ("floor_with_compose", f"the floor on the {pre['with_compose_files']} files of the second row"),
                        ("import_stdlib", f"`python -c 'import ...'` of the {pre.get('stdlib_modules', 0)} standard-library "
                                          "modules that run imports"),
                        ("import_all", f"the same and the {pre.get('own_modules', 0)} tekup-envlint modules it imports "
@@ -458,16 +462,24 @@ def write_report(data: Dict[str, object], path: Path) -> None:
         f"in one process (medians of {st['runs']} runs); the text report is timed after the JSON one, on the same "
         "findings, and is not counted in the total:")
     add("")
-    add("| stage | time | share | peak memory so far |")
-    add("|---|---|---|---|")
+    size = int(st["tree"].split("-")[0].replace(",", ""))
+    floor_row = next((row for row in growth if row["files"] == size), None)
+    floor = floor_row["floor"]["time"] if floor_row else None
+    add("| stage | time | share | in floors | peak memory so far |")
+    add("|---|---|---|---|---|")
     total = st["stages"]["total"]
     memory = st.get("memory", {})
     for name, seconds in st["stages"].items():
         if name in ("total", "git ls-files (both, at once)"):
             continue
         mb = f"{memory[name]:.0f} MB" if name in memory else ""
-        add(f"| {name} | {fmt_s(seconds)} | {seconds / total:.0%} | {mb} |")
-    add(f"| total | {fmt_s(total)} | | |")
+        floors = f"{seconds / floor:.2f}" if floor else ""
+        add(f"| {name} | {fmt_s(seconds)} | {seconds / total:.0%} | {floors} | {mb} |")
+    add(f"| total | {fmt_s(total)} | | {total / floor:.2f} |" if floor else f"| total | {fmt_s(total)} | | | |")
+    if floor:
+        add("")
+        add(f"\"In floors\" divides a stage's time by the floor's whole run on the same tree ({fmt_s(floor)} "
+            "in the growth rounds); the goal allows 1.5 for the whole run.")
     add("")
     add(f"Of discovery, git's two listings take {fmt_s(st['stages']['git ls-files (both, at once)'])} "
         f"(run at once; {st['stages']['git ls-files (both, at once)'] / total:.0%} of the run): git is not the bottleneck.")
@@ -658,6 +670,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         Measure("env_only", [envlint, "check", *env_only], company),
         Measure("with_compose", [envlint, "check", *with_compose], company),
         Measure("env_only_json", [envlint, "check", *env_only, "--format", "json"], company),
+        # the least a Python tool with python-dotenv and PyYAML spends on the same files
+        Measure("floor_env_only", [str(PY), str(HERE / "floor.py"), *env_only], company, ok=(0,)),
+        Measure("floor_with_compose", [str(PY), str(HERE / "floor.py"), *with_compose], company, ok=(0,)),
     ]
     stdlib, own = run_modules(company, env_only)
     pre += [  # where the time of the first check goes: importing what it imports, then the run
