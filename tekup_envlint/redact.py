@@ -8,10 +8,8 @@ rules use the same shapes, so what is reported is also what is scrubbed.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
-from operator import add
-from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
 
 from tekup_envlint.patterns import SecretShape, secret_like_name, secret_shapes
 
@@ -78,9 +76,11 @@ class Redactor:
         # alternation (longest first), so the result is the same as one alternation of all.
         self._by_gram: Dict[str, List[str]] = {}
         needles = sorted(self._replacement)
-        frequency: Counter[str] = Counter()
+        frequency: Dict[str, int] = {}
         for needle in needles:
-            frequency.update(_grams(needle))
+            for i in range(len(needle) - _GRAM + 1):
+                gram = needle[i : i + _GRAM]
+                frequency[gram] = frequency.get(gram, 0) + 1
         for needle in needles:
             start = _rarest_window(needle, frequency)
             for offset in range(start, start + _STEP):
@@ -135,22 +135,19 @@ class Redactor:
         return pattern
 
 
-def _grams(needle: str) -> Iterator[str]:
-    """Every _GRAM-character piece of a needle, in order (sliced in C: this runs over every
-    character of thousands of secrets)."""
-    return map(needle.__getitem__, map(slice, range(len(needle) - _GRAM + 1), range(_GRAM, len(needle) + 1)))
-
-
-def _rarest_window(needle: str, frequency: Mapping[str, int]) -> int:
+def _rarest_window(needle: str, frequency: Dict[str, int]) -> int:
     """The first of _STEP consecutive gram offsets whose grams the fewest needles share."""
     windows = len(needle) - _GRAM - _STEP + 2
     if windows <= 1:
         return 0
-    counts = list(map(frequency.__getitem__, _grams(needle)))
-    totals = counts[:windows]  # totals[start]: the counts of the window's _STEP grams, summed
-    for k in range(1, _STEP):
-        totals = list(map(add, totals, counts[k : k + windows]))
-    return totals.index(min(totals))
+    counts = [frequency[needle[i : i + _GRAM]] for i in range(len(needle) - _GRAM + 1)]
+    total = sum(counts[:_STEP])
+    best, best_total = 0, total
+    for start in range(1, windows):
+        total += counts[start + _STEP - 1] - counts[start - 1]
+        if total < best_total:
+            best, best_total = start, total
+    return best
 
 
 def scrub_shapes(text: str) -> str:
