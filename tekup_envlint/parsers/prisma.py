@@ -200,7 +200,10 @@ class _Reader:
         if self.full or not parsed.datasources:
             return parsed
         self.full = True  # read again with the datasource blocks' every line
-        self.tokens = self._with_lines_in_full([(d.span.start, d.span.end) for d in parsed.datasources])
+        tokens = self._with_lines_in_full([(d.span.start, d.span.end) for d in parsed.datasources])
+        if tokens == self.tokens:
+            return parsed  # each of those lines was read in full already: the reading is the same
+        self.tokens = tokens
         self.problems = []
         return self._read()
 
