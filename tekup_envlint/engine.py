@@ -96,14 +96,18 @@ def ignored_at(code: str, path: str, config: Config) -> bool:
 
 
 def _ignored_at(config: Config) -> Callable[[str, str], bool]:
-    """`ignored_at` for many hits: the globs are matched once per file, not once per hit."""
+    """`ignored_at` for many hits: the globs are matched once per file, not once per hit,
+    and the globs that turn off the same rules (the defaults all do) as one matcher."""
+    by_codes: Dict[Tuple[str, ...], List[str]] = {}
+    for glob, codes in config.per_path_ignores:
+        by_codes.setdefault(codes, []).append(glob)
+    groups = [(tuple(globs), codes) for codes, globs in by_codes.items()]
     by_path: Dict[str, Tuple[Tuple[str, ...], ...]] = {}
 
     def ignored(code: str, path: str) -> bool:
         selectors = by_path.get(path)
         if selectors is None:
-            selectors = by_path[path] = tuple(
-                codes for glob, codes in config.per_path_ignores if path_matches(path, (glob,)))
+            selectors = by_path[path] = tuple(codes for globs, codes in groups if path_matches(path, globs))
         return any(matches(code, codes) for codes in selectors)
 
     return ignored
