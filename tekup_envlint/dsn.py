@@ -111,8 +111,12 @@ def find_references(text: str) -> Tuple[Reference, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1 << 14)
 def whole_reference(text: str) -> Optional[Reference]:
-    """The reference that makes up all of `text` (`${VAR}`, `${VAR:-x}` or `$VAR`), if any."""
+    """The reference that makes up all of `text` (`${VAR}`, `${VAR:-x}` or `$VAR`), if any.
+
+    Memoised, as `parse_lenient` is: the rules ask it of the same few thousand values about
+    70,000 times in a check of 100k files."""
     if _BARE_REF.match(text):
         return Reference(0, len(text), text[1:])
     refs = find_references(text)
@@ -240,9 +244,11 @@ def _parse_params(text: str, errors: List[str]) -> List[Tuple[str, str]]:
 _LENIENT_SCHEME = re.compile(r"^(?:jdbc:)?([A-Za-z]+)(?:\+[A-Za-z0-9_]+)?://")
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_lenient(text: str) -> Optional[DSN]:
     """A PostgreSQL URI as applications write it, not only as libpq reads it: an upper-case
-    scheme (Node and Prisma lower-case it), a driver (`postgresql+asyncpg://`) or `jdbc:`."""
+    scheme (Node and Prisma lower-case it), a driver (`postgresql+asyncpg://`) or `jdbc:`.
+    Memoised like `whole_reference` (about 59,000 calls for 3,600 values at 100k files)."""
     stripped = text.strip()
     m = _LENIENT_SCHEME.match(stripped)
     if m is None or m.group(1).lower() + "://" not in SCHEMES:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -142,7 +143,9 @@ class DotenvName:
     target: Optional[str] = None
 
 
+@lru_cache(maxsize=1 << 12)
 def dotenv_name(name: str, config: Config) -> DotenvName:
+    """Memoised: a monorepo repeats a few file names (`.env`, `.env.local`) in every app."""
     words = _name_words(name)
     if words is None:
         return DotenvName("standalone")

@@ -293,3 +293,20 @@ def test_real_schemas_read_the_same_from_the_lines_that_matter() -> None:
         for i in range(0, len(lines), max(1, len(lines) // 8)):
             broken = "".join(lines[:i]) + lines[i][: len(lines[i]) // 2] + "".join(lines[i + 1:])
             assert parse(broken) == full_read(broken), (path, i)
+
+
+def test_a_datasource_read_in_full_already_is_not_read_again(monkeypatch) -> None:
+    """The second reading (every line of the datasource blocks) is skipped when the first
+    already tokenised each of those lines; a line it left out (`extensions = [vector]`:
+    no string, balanced brackets) still gets it."""
+    reads = []
+    original = prisma._Reader._read
+    monkeypatch.setattr(prisma._Reader, "_read", lambda self: reads.append(1) or original(self))
+    plain = 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n\nmodel A {\n  id Int @id\n}\n'
+    assert parse(plain) == full_read(plain)
+    assert len(reads) == 2  # parse once, full_read once
+    reads.clear()
+    extended = plain.replace("}\n\nmodel", "  extensions = [vector]\n}\n\nmodel", 1)
+    assert parse(extended) == full_read(extended)
+    assert len(reads) == 3  # parse twice, full_read once
+    assert [name for name, _ in parse(extended).datasources[0].extensions] == ["vector"]

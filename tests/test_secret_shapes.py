@@ -77,3 +77,30 @@ def test_provider_shape_is_found_and_scrubbed(tree, shape: str, key: str, value:
 def test_provider_placeholders_are_not_findings(tree, key: str, value: str) -> None:
     root = tree(app({".env.production": f"{key}={value}\n"}))
     assert [f for f in lint(root) if f.code == "CRD004"] == []
+
+
+def test_the_shape_probe_misses_no_shape() -> None:
+    """`may_hold_shape` skips a shape's regex when the shape's literal prefix is not in the
+    text: wherever a shape matches, it must still say the text may hold one."""
+    from tekup_envlint.patterns import secret_shapes
+    from tekup_envlint.redact import may_hold_shape
+
+    texts = [f"echo {value} done" for _, _, value in CASES] + [value for _, _, value in CASES]
+    texts += ["sk_" + "live_" + fake(ALNUM, 24), "AK" + "IA" + fake(HEX.upper(), 16), "gh" + "p_" + fake(ALNUM, 30),
+              "no token here", "sk-", "eyJ"]
+    for text in texts:
+        matches = any(shape.regex.search(text) for shape in secret_shapes().self_identifying)
+        assert may_hold_shape(text) or not matches, text
+
+
+@pytest.mark.parametrize("pattern, prefix", [
+    ("ghp_[A-Z]+", "ghp_"), ("sb_secret_x?", "sb_secret_"), ("ab{2}", "a"), ("ab*c", "a"), ("ab+", "ab"),
+    ("SG\\.[A-Z]", "SG"), ("[rs]k_live_", ""), ("(?:a|b)c", ""), ("abc|def", ""), ("ab(c|d)", "ab"), ("^ab", ""),
+])
+def test_literal_prefix(pattern: str, prefix: str) -> None:
+    import re
+
+    from tekup_envlint.redact import _literal_prefix
+
+    assert _literal_prefix(re.compile(pattern)) == prefix
+    assert _literal_prefix(re.compile(pattern, re.IGNORECASE)) == ""

@@ -22,9 +22,9 @@ import re
 import weakref
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from dataclasses import dataclass, replace
+from functools import lru_cache, wraps
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
 from tekup_envlint import dsn as _dsn
 from tekup_envlint import relocate, strategy
@@ -305,6 +305,16 @@ def _setting_fix(ws: Workspace, parsed: ParsedFile, settings: Iterable[Setting],
     return _move_fix(ws, parsed, [relocate.Place(s) for s in settings], f"the value of {key.strip()}")
 
 
+# What `_setting_fix` moves for a hit: the file, the settings that hold the value, the key.
+_Move = Tuple[ParsedFile, List[Setting], str]
+
+
+def _with_fixes(ws: Workspace, found: List[Tuple[Hit, Optional[_Move]]]) -> Iterator[Hit]:
+    """The hits of a rule, each with the fix of its move (CRD006 shares the hits, not the fixes)."""
+    for hit, move in found:
+        yield hit if move is None else replace(hit, fix=_setting_fix(ws, *move))
+
+
 def _also(here: Span, others: Iterable[Span]) -> str:
     """` (the same value is also written on lines 7, 12)`: the other places of one concern."""
     lines = sorted({span.line for span in others} - {here.line})
@@ -326,10 +336,27 @@ def _credentials(ws: Workspace) -> Iterator[_Credential]:
     yield from _named_secrets(ws)
 
 
-# the last workspace's concerns, held by a weak reference so a finished run can be freed
-_CONCERNS: Dict[int, Tuple["weakref.ref[Workspace]", List[Tuple[_Credential, Tuple[_Credential, ...]]]]] = {}
+_T = TypeVar("_T")
 
 
+def _per_workspace(build: Callable[[Workspace], _T]) -> Callable[[Workspace], _T]:
+    """`build` once per workspace for the rules that share its result: the last
+    workspace's result is kept, the workspace held by a weak reference so that a finished
+    run can be freed."""
+    last: List[Tuple["weakref.ref[Workspace]", _T]] = []
+
+    @wraps(build)
+    def cached(ws: Workspace) -> _T:
+        if last and last[0][0]() is ws:
+            return last[0][1]
+        result = build(ws)
+        last[:] = [(weakref.ref(ws), result)]
+        return result
+
+    return cached
+
+
+@_per_workspace
 def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]]:
     """Each secret value of a file once: (where to report it, its other places in the file).
 
@@ -338,9 +365,6 @@ def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]
     connection string, not a note on one line and an error two lines below. Built once per
     workspace for the rules that share it (CRD001, CRD005, CRD007, CRD008, CRD006).
     """
-    cached = _CONCERNS.get(id(ws))
-    if cached is not None and cached[0]() is ws:
-        return cached[1]
     groups: Dict[Tuple[str, str], List[_Credential]] = {}
     for found in _credentials(ws):
         groups.setdefault((found.parsed.source.path, found.secret), []).append(found)
@@ -350,8 +374,6 @@ def _concerns(ws: Workspace) -> List[Tuple[_Credential, Tuple[_Credential, ...]]
         wide = [c for c in members if not c.local]
         first = wide[0] if wide else members[0]
         result.append((first, tuple(c for c in members if c is not first)))
-    _CONCERNS.clear()
-    _CONCERNS[id(ws)] = (weakref.ref(ws), result)
     return result
 
 
@@ -459,12 +481,14 @@ def committed_jwt_secrets(ws: Workspace) -> Dict[str, str]:
 
 @rule("CRD002")
 def service_role_key_committed(ws: Workspace) -> Iterator[Hit]:
-    return _service_role_hits(ws, fixes=True)
+    return _with_fixes(ws, _service_role_hits(ws))
 
 
-def _service_role_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
-    """CRD002's hits; with `fixes`, those on a setting carry the fix that moves the key out."""
+@_per_workspace
+def _service_role_hits(ws: Workspace) -> List[Tuple[Hit, Optional[_Move]]]:
+    """CRD002's hits, those on a setting with what their fix moves (CRD006 reads them too)."""
     pats = load()
+    found_hits: List[Tuple[Hit, Optional[_Move]]] = []
     secrets: Optional[Dict[str, str]] = None
     for parsed in _tracked(ws):
         source = parsed.source
@@ -499,11 +523,9 @@ def _service_role_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
                     f"{setting.key} holds {what}, which bypasses row-level security, in a file git "
                     f"tracks; rotate it and read it from an untracked file or a secret store"
                 )
-            fix = None
-            if fixes:
-                same = [s for s in parsed.settings if s.value == setting.value and s.key == setting.key]
-                fix = _setting_fix(ws, parsed, same, setting.key)
-            yield Hit(source.path, _span(setting), source.app, setting.key, message, value=setting.value, fix=fix)
+            same = [s for s in parsed.settings if s.value == setting.value and s.key == setting.key]
+            found_hits.append((Hit(source.path, _span(setting), source.app, setting.key, message, value=setting.value),
+                               (parsed, same, setting.key)))
         for m, span in _raw_matches(parsed, _JWT):
             claims = jwt_claims(m.group(0))
             if claims is None or claims.get("role") != "service_role":
@@ -516,22 +538,23 @@ def _service_role_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
                 demo = signed_with(m.group(0), secrets) is not None
             if demo and shared:
                 continue
-            yield Hit(
+            found_hits.append((Hit(
                 source.path, span, source.app, None,
                 "a Supabase service_role key appears outside any setting (a comment or text the "
                 "linter does not read as a setting) in a file git tracks; remove it and rotate it",
                 value=m.group(0),
-            )
+            ), None))
         for m, span in _raw_matches(parsed, _SB_SECRET):
             demo = m.group(0) in pats.local_keys
             if (demo and shared) or _noise(m.group(0)):
                 continue
-            yield Hit(
+            found_hits.append((Hit(
                 source.path, span, source.app, None,
                 f"a Supabase secret key ({redact(m.group(0))}) appears outside any setting (a comment "
                 f"or text the linter does not read as a setting) in a file git tracks; remove it and rotate it",
                 value=m.group(0),
-            )
+            ), None))
+    return found_hits
 
 
 # --------------------------------------------------------------------------- public prefixes
@@ -638,12 +661,14 @@ def _is_demo(text: str) -> bool:
 
 @rule("CRD004")
 def known_secret_shape(ws: Workspace) -> Iterator[Hit]:
-    return _shape_hits(ws, fixes=True)
+    return _with_fixes(ws, _shape_hits(ws))
 
 
-def _shape_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
-    """CRD004's hits; with `fixes`, those on settings carry the fix that moves the value out."""
+@_per_workspace
+def _shape_hits(ws: Workspace) -> List[Tuple[Hit, Optional[_Move]]]:
+    """CRD004's hits, those on settings with what their fix moves (CRD006 reads them too)."""
     raw_shapes = [s for s in secret_shapes().self_identifying if s.report]
+    found_hits: List[Tuple[Hit, Optional[_Move]]] = []
     for parsed in _tracked(ws):
         source = parsed.source
         shared = demo_ok(source, ws.config)
@@ -662,7 +687,7 @@ def _shape_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
         for secret, ((setting, shape), *others) in places.items():
             note = " (a value published in an upstream example)" if _is_demo(secret) else ""
             also = _also(_span(setting), (_span(o) for o, _ in others))
-            yield Hit(
+            found_hits.append((Hit(
                 source.path,
                 _span(setting),
                 source.app,
@@ -670,19 +695,19 @@ def _shape_hits(ws: Workspace, fixes: bool) -> Iterator[Hit]:
                 f"{setting.key} holds {shape.description} ({redact(secret)}){note} in a file git tracks; "
                 f"rotate it and read it from an untracked file or a secret store{also}",
                 value=secret,
-                fix=_setting_fix(ws, parsed, [setting] + [o for o, _ in others], setting.key) if fixes else None,
-            )
+            ), (parsed, [setting] + [o for o, _ in others], setting.key)))
         for shape in raw_shapes if parsed.text and may_hold_shape(parsed.text) else ():
             for m, span in _raw_matches(parsed, shape.regex):
                 secret = m.group(0)
                 if _noise(secret, shape) or (_is_demo(secret) and shared):
                     continue
-                yield Hit(
+                found_hits.append((Hit(
                     source.path, span, source.app, None,
                     f"{shape.description} ({redact(secret)}) appears outside any setting (a comment or "
                     f"text the linter does not read as a setting) in a file git tracks; remove it and rotate it",
                     value=secret,
-                )
+                ), None))
+    return found_hits
 
 
 # --------------------------------------------------------------------------- Compose passwords
@@ -875,7 +900,7 @@ def _secrets_by_path(ws: Workspace) -> Dict[str, List[Tuple[int, str]]]:
             for c in (first,) + others:
                 found.setdefault(c.parsed.source.path, []).append((c.span.line, c.key.strip()))
     for check in (_service_role_hits, _shape_hits):
-        for hit in check(ws, False):
+        for hit, _ in check(ws):
             found.setdefault(hit.path, []).append((hit.span.line, hit.key.strip() if hit.key else "a comment"))
     return {path: sorted(set(items)) for path, items in found.items()}
 

@@ -15,6 +15,7 @@ its line is unterminated. A BOM is read as a space, so offsets still match the f
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 from tekup_envlint.models import ParsedFile, PrismaDatasource, PrismaModel, PrismaValue, Problem, SourceFile, Span
@@ -128,28 +129,21 @@ class _Reader:
         self.lines = LineIndex(text)
         self.problems: List[Problem] = []
         self.full = full
-        self.tokens = self._tokens(None if full else [])
+        self.tokens = self._tokens(full)
 
-    def _tokens(self, full_ranges: "Optional[List[Tuple[int, int]]]") -> List[_Token]:
+    def _tokens(self, full: bool) -> List[_Token]:
         """Only tokens that carry meaning: comments and spaces are dropped, line breaks kept.
 
-        With `full_ranges` None every line is tokenised; otherwise a line only when it is
-        `_meaningful`, starts a block (or is one of the two lines after a block
-        keyword that carry tokens: the block's name and `{` may follow on later lines), or
-        lies in one of the (start, end) offset ranges.
+        With `full` every line is tokenised; otherwise a line only when it is `_meaningful`,
+        starts a block, or is one of the two lines after a block keyword that carry tokens
+        (the block's name and `{` may follow on later lines).
         """
         text = self.text
-        if full_ranges is None:
-            return [
-                _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
-                for m in _TOKEN.finditer(text) if m.lastgroup not in ("comment", "space")
-            ]
+        if full:
+            return self._line_tokens(0, len(text))
         tokens: List[_Token] = []
         starts = self.lines.starts
         last = len(starts) - 1
-        wanted: Set[int] = set()  # the lines of full_ranges, by index
-        for lo, hi in full_ranges:
-            wanted.update(range(self.lines.position(lo)[0] - 1, self.lines.position(hi)[0]))
         pending = 0  # lines after a block keyword still to tokenise in full
         for index, start in enumerate(starts):
             end = starts[index + 1] if index < last else len(text)
@@ -157,12 +151,9 @@ class _Reader:
             while body_end > start and text[body_end - 1] in "\r\n":
                 body_end -= 1
             keyword = _BLOCK_LINE.match(text, start, body_end) is not None
-            if keyword or pending or index in wanted or _meaningful(text[start:body_end]):
+            if keyword or pending or _meaningful(text[start:body_end]):
                 before = len(tokens)
-                tokens.extend(
-                    _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
-                    for m in _TOKEN.finditer(text, start, end) if m.lastgroup not in ("comment", "space")
-                )
+                tokens.extend(self._line_tokens(start, end))
                 if keyword:
                     pending = 2
                 elif pending and any(t.kind != "newline" for t in tokens[before:]):
@@ -170,6 +161,36 @@ class _Reader:
             elif body_end < end:
                 tokens.append(_Token("newline", text[body_end:end], body_end, end))
         return tokens
+
+    def _line_tokens(self, start: int, end: int) -> List[_Token]:
+        return [
+            _Token(m.lastgroup or "other", m.group(), m.start(), m.end())
+            for m in _TOKEN.finditer(self.text, start, end) if m.lastgroup not in ("comment", "space")
+        ]
+
+    def _with_lines_in_full(self, ranges: List[Tuple[int, int]]) -> List[_Token]:
+        """The tokens with every line that (start, end) offset ranges touch tokenised in full.
+
+        Only the left-out lines change: a line tokenised before gives the same tokens again,
+        and which lines are tokenised does not depend on these (a line after a block keyword
+        counts down `pending` only when it was tokenised anyway). Tokens never span lines,
+        so each line's tokens are found by their offsets."""
+        text, starts, tokens = self.text, self.lines.starts, self.tokens
+        wanted: Set[int] = set()  # the lines of the ranges, by index
+        for lo, hi in ranges:
+            wanted.update(range(self.lines.position(lo)[0] - 1, self.lines.position(hi)[0]))
+        offsets = [t.start for t in tokens]
+        result: List[_Token] = []
+        kept = 0  # tokens before this index are in result
+        for index in sorted(wanted):
+            start = starts[index]
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            first = bisect_left(offsets, start, kept)
+            result.extend(tokens[kept:first])
+            result.extend(self._line_tokens(start, end))
+            kept = bisect_left(offsets, end, first)
+        result.extend(tokens[kept:])
+        return result
 
     def _span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)
@@ -179,7 +200,10 @@ class _Reader:
         if self.full or not parsed.datasources:
             return parsed
         self.full = True  # read again with the datasource blocks' every line
-        self.tokens = self._tokens([(d.span.start, d.span.end) for d in parsed.datasources])
+        tokens = self._with_lines_in_full([(d.span.start, d.span.end) for d in parsed.datasources])
+        if tokens == self.tokens:
+            return parsed  # each of those lines was read in full already: the reading is the same
+        self.tokens = tokens
         self.problems = []
         return self._read()
 
