@@ -226,10 +226,11 @@ def _any_shape() -> "Optional[re.Pattern[str]]":
     the shapes cannot be joined (a named group used twice); then each is tried."""
     parts = []
     for shape in secret_shapes().self_identifying:
-        regex = without_lookbehind(shape.regex) or shape.regex
+        regex = shape.regex  # its probe's text, not the probe: compiling each would cost as much again
+        pattern = _lookbehind_free(regex) or regex.pattern
         flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
                         if regex.flags & flag)
-        parts.append(f"(?{flags}:{regex.pattern})" if flags else f"(?:{regex.pattern})")
+        parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
     try:
         return re.compile("|".join(parts)) if parts else None
     except re.error:
@@ -256,16 +257,24 @@ def without_lookbehind(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
     except KeyError:
         pass
     probe = None
+    pattern = _lookbehind_free(regex)
+    if pattern is not None:
+        try:
+            probe = re.compile(pattern, regex.flags)
+        except re.error:
+            probe = None
+    _PROBES[regex] = probe
+    return probe
+
+
+def _lookbehind_free(regex: "re.Pattern[str]") -> Optional[str]:
+    """The text of `without_lookbehind`'s probe, or None when the regex has no leading lookbehind."""
     pattern = regex.pattern
     if isinstance(pattern, str) and pattern.startswith(("(?<!", "(?<=")) and not regex.flags & re.VERBOSE:
         end = _group_end(pattern)
         if end is not None:
-            try:
-                probe = re.compile(pattern[end:], regex.flags)
-            except re.error:
-                probe = None
-    _PROBES[regex] = probe
-    return probe
+            return pattern[end:]
+    return None
 
 
 def _group_end(pattern: str) -> Optional[int]:
