@@ -281,6 +281,12 @@ def ignored_by_git(root: Path, paths: Sequence[str]) -> Set[str]:
     The workspace asks this of names a convention implies (is `.env.local` meant to stay
     uncommitted here?). Same safety as `_git_listing`: nothing from the repository runs.
     """
+    return git_ignored(root, paths) or set()
+
+
+def git_ignored(root: Path, paths: Sequence[str]) -> Optional[Set[str]]:
+    """`ignored_by_git`, but None when git gave no answer (outside git, or it refused a path),
+    so that a caller asking many paths at once can tell that from "none of them"."""
     if not paths:
         return set()
     command = ["git", "-c", "core.fsmonitor=false", "-C", str(root),
@@ -290,9 +296,9 @@ def ignored_by_git(root: Path, paths: Sequence[str]) -> Set[str]:
         done = subprocess.run(command, input=os.fsencode("\0".join(paths) + "\0"), stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, env=env, check=False, timeout=GIT_TIMEOUT)
     except (OSError, subprocess.TimeoutExpired):
-        return set()
+        return None
     if done.returncode not in (0, 1):  # 1: none of them is ignored
-        return set()
+        return None
     return {p for p in os.fsdecode(done.stdout).split("\0") if p}
 
 

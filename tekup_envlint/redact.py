@@ -152,8 +152,8 @@ def _rarest_window(needle: str, frequency: Dict[str, int]) -> int:
 
 def scrub_shapes(text: str) -> str:
     """Redact every self-identifying secret shape and every URI password slot in a text."""
-    for shape, literal, probe in _shape_probes():
-        if literal not in text or probe.search(text) is None:
+    for shape, literal in _shape_probes():
+        if literal not in text or _probe(shape).search(text) is None:
             continue  # the shape cannot match: sub would give the text back unchanged
         text = shape.regex.sub(lambda m: redact(m.group(0)), text)
     if "=" in text:
@@ -216,26 +216,29 @@ _PROBES: Dict["re.Pattern[str]", "Optional[re.Pattern[str]]"] = {}
 
 
 @lru_cache(maxsize=1)
-def _shape_probes() -> "Tuple[Tuple[SecretShape, str, re.Pattern[str]], ...]":
+def _shape_probes() -> "Tuple[Tuple[SecretShape, str], ...]":
     """Each self-identifying shape with a literal every match starts with ("" when it cannot
-    tell) and its probe (`without_lookbehind`, or the shape itself).
+    tell); `_probe` is the regex to try once a text holds it.
 
     Most texts (messages, code frames, values) hold no token at all. One alternation of
     every shape's probe was tried branch by branch at every position of a text; a substring
     test for each literal prefix runs at C speed and leaves the regex to the few texts that
-    hold the prefix (about 3x faster on the messages and files of a large tree)."""
-    probes = []
-    for shape in secret_shapes().self_identifying:
-        probe = without_lookbehind(shape.regex) or shape.regex
-        probes.append((shape, _literal_prefix(probe), probe))
-    return tuple(probes)
+    hold the prefix (about 3x faster on the messages and files of a large tree). The
+    literal is read from the probe's text, so a probe is compiled only when a text first
+    holds its literal: a pre-commit run meets a few of the shapes."""
+    return tuple((shape, _literal_prefix(_lookbehind_free(shape.regex) or shape.regex.pattern, shape.regex.flags))
+                 for shape in secret_shapes().self_identifying)
 
 
-def _literal_prefix(regex: "re.Pattern[str]") -> str:
-    """The plain characters every match of the regex starts with, or "" when it cannot tell
+def _probe(shape: SecretShape) -> "re.Pattern[str]":
+    """The shape's probe: `without_lookbehind` (memoised there), or the shape itself."""
+    return without_lookbehind(shape.regex) or shape.regex
+
+
+def _literal_prefix(pattern: str, flags: int = 0) -> str:
+    """The plain characters every match of the pattern starts with, or "" when it cannot tell
     (a leading group or class, a flag that changes matching, an alternation at top level)."""
-    pattern = regex.pattern
-    if not isinstance(pattern, str) or regex.flags & (re.IGNORECASE | re.VERBOSE) or _top_level_bar(pattern):
+    if flags & (re.IGNORECASE | re.VERBOSE) or _top_level_bar(pattern):
         return ""
     end = 0
     while end < len(pattern) and pattern[end] not in _REGEX_SYNTAX:
@@ -264,7 +267,7 @@ def _top_level_bar(pattern: str) -> bool:
 
 def may_hold_shape(text: str) -> bool:
     """False only when no self-identifying secret shape can match anywhere in `text`."""
-    return any(literal in text and probe.search(text) is not None for _, literal, probe in _shape_probes())
+    return any(literal in text and _probe(shape).search(text) is not None for shape, literal in _shape_probes())
 
 
 def without_lookbehind(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
@@ -280,16 +283,24 @@ def without_lookbehind(regex: "re.Pattern[str]") -> "Optional[re.Pattern[str]]":
     except KeyError:
         pass
     probe = None
+    pattern = _lookbehind_free(regex)
+    if pattern is not None:
+        try:
+            probe = re.compile(pattern, regex.flags)
+        except re.error:
+            probe = None
+    _PROBES[regex] = probe
+    return probe
+
+
+def _lookbehind_free(regex: "re.Pattern[str]") -> Optional[str]:
+    """The text of `without_lookbehind`'s probe, or None when the regex has no leading lookbehind."""
     pattern = regex.pattern
     if isinstance(pattern, str) and pattern.startswith(("(?<!", "(?<=")) and not regex.flags & re.VERBOSE:
         end = _group_end(pattern)
         if end is not None:
-            try:
-                probe = re.compile(pattern[end:], regex.flags)
-            except re.error:
-                probe = None
-    _PROBES[regex] = probe
-    return probe
+            return pattern[end:]
+    return None
 
 
 def _group_end(pattern: str) -> Optional[int]:
@@ -405,8 +416,8 @@ def secrets_in(key: str, value: Optional[str], _depth: int = 0) -> Iterable[str]
     from tekup_envlint.classify import secret_state
 
     found: List[str] = []
-    for shape, literal, probe in _shape_probes():  # a shape whose probe misses cannot match
-        if literal in value and probe.search(value) is not None:
+    for shape, literal in _shape_probes():  # a shape whose probe misses cannot match
+        if literal in value and _probe(shape).search(value) is not None:
             found.extend(m.group(0) for m in shape.regex.finditer(value))
     for shape in secret_shapes().shapes:
         if shape.key is not None and shape.applies_to(key):  # the shapes bound to a name

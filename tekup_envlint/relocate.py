@@ -492,10 +492,19 @@ def _reserve(ws: Workspace, dests: Sequence[str], owner: Tuple[object, ...], nam
 
 def _ignored(ws: Workspace, path: str) -> bool:
     """Whether git's ignore rules match the path (asked once per workspace)."""
-    from tekup_envlint.discovery import ignored_by_git
+    from tekup_envlint.discovery import git_ignored
 
     state = _state(ws)
-    return _asked_of_git(ws, path, state.ignored, state.ignored_names, ignored_by_git)
+    return _asked_of_git(ws, path, state.ignored, state.ignored_names, git_ignored, _local_names(ws))
+
+
+def _local_names(ws: Workspace) -> List[str]:
+    """The local files a fix moves secrets to (`.env.local`, `.env.<mode>.local`: one per base
+    or mode file of the workspace). git is asked about all of them at once: a check whose
+    fixes move secrets out of `.env.development`, `.env.production` and `.env.test` started
+    one process per name."""
+    names = (posixpath.basename(f.source.path) for f in ws.files if f.source.kind == "dotenv")
+    return list(dict.fromkeys(n + ".local" for n in names if dotenv_name(n, ws.config).role in ("base", "mode")))
 
 
 def _committed(ws: Workspace, path: str) -> bool:
@@ -515,23 +524,26 @@ def _committed(ws: Workspace, path: str) -> bool:
 
 
 def _asked_of_git(ws: Workspace, path: str, memo: Dict[str, bool], names: Set[str],
-                  ask: Callable[[Path, Sequence[str]], Set[str]]) -> bool:
+                  ask: Callable[[Path, Sequence[str]], Optional[Set[str]]], also: Sequence[str] = ()) -> bool:
     """`path in ask(root, [path])`, memoised; the first time a file name is asked, it is
     asked in one git process for every folder holding configuration too, since the fixes
-    of a workspace ask about the same name (`.env.local`, `.env`) app after app."""
+    of a workspace ask about the same name (`.env.local`, `.env`) app after app, and so are
+    the names of `also` not asked yet (git answers each path alone: the same answers)."""
     if path not in memo:
         name = posixpath.basename(path)
         batch = [path]
         if name not in names:
-            names.add(name)
+            fresh = [n for n in dict.fromkeys((name, *also)) if n not in names]
+            names.update(fresh)
             folders = dict.fromkeys(posixpath.dirname(f.source.path) for f in ws.files)
-            batch.extend(p for p in (posixpath.join(d, name) for d in folders) if p not in memo and p != path)
+            batch.extend(p for p in (posixpath.join(d, n) for n in fresh for d in folders)
+                         if p not in memo and p != path)
         found = ask(ws.root, batch)
-        if not found and len(batch) > 1:  # none of them, or git refused one of them: ask alone
+        if found is None and len(batch) > 1:  # git refused one of them: ask alone
             batch = [path]
             found = ask(ws.root, batch)
         for asked in batch:
-            memo[asked] = asked in found
+            memo[asked] = found is not None and asked in found
     return memo[path]
 
 

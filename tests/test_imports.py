@@ -22,9 +22,23 @@ HEAVY = ("pydantic", "rich", "dotenv", "yaml", "hashlib", "hmac", "difflib", "ps
          # only a live survey needs these (their dataclasses and regexes cost at start-up)
          "tekup_envlint.survey", "tekup_envlint.endpoints")
 
+# the fix machinery a check imports only when a finding's fix needs it: moving a secret out
+# of a tracked file (relocate) or a configured strategy (strategy); 5 dataclasses and ~3 ms
+FIX_MACHINERY = ("tekup_envlint.relocate", "tekup_envlint.strategy")
+
+# every pattern compiled through re.compile is counted (the rules' data, the modules' own,
+# the standard library's): compiling costs ~0.1 ms each, at every start
 PROBE = textwrap.dedent(
     """
-    import contextlib, io, json, sys
+    import contextlib, io, json, re, sys
+    compiled = set()
+    _compile = re.compile
+
+    def counting(pattern, flags=0):
+        compiled.add((type(pattern), pattern, flags))
+        return _compile(pattern, flags)
+
+    re.compile = counting
     from tekup_envlint.cli import main
 
     out = io.StringIO()
@@ -34,9 +48,11 @@ PROBE = textwrap.dedent(
         "code": code,
         "output": out.getvalue(),
         "modules": sorted(m for m in %r if m in sys.modules),
+        "fix_machinery": sorted(m for m in %r if m in sys.modules),
+        "compiled": len(compiled),
     }))
     """
-    % (HEAVY,)
+    % (HEAVY, FIX_MACHINERY)
 )
 
 APP = {
@@ -80,6 +96,36 @@ def test_pre_commit_run_on_env_files_imports_none_of_the_heavy_libraries(tmp_pat
     assert document["summary"]["files"] == 2  # the run did read the app
     assert report["code"] == 1 and document["findings"]  # and found its hybrid setup
     assert modules(report) == []
+
+
+def test_a_check_with_no_secret_to_move_imports_no_fix_machinery(tmp_path: Path) -> None:
+    """`check` computes each finding's fix (it shows which are fixable), but the modules that
+    move secrets and apply a strategy load only when a finding needs them: here the secret
+    sits in an ignored `.env` (nothing to move) and no strategy is configured."""
+    root = repo(tmp_path, {})
+    report = probe(root, "check", "apps/web/.env", "apps/web/.env.example")
+    assert "HYB001" in str(report["output"])
+    assert report["fix_machinery"] == []
+
+
+def test_a_secret_to_move_brings_in_the_fix_machinery(tmp_path: Path) -> None:
+    """The sanity check of the one above: a database password in a committed env file is
+    moved by its fix, so relocate loads (and strategy, which names the password's variable)."""
+    root = repo(tmp_path, {"apps/web/.env.development": "DATABASE_URL=postgresql://app:Zq8vN2rT5wLx9Kp3"
+                                                   "@db.internal.acme.io:5432/app\n"})
+    report = probe(root, "check", "apps/web/.env.development", "--format", "json")
+    assert any(f["fixable"] for f in json.loads(str(report["output"]))["findings"])
+    assert report["fix_machinery"] == list(FIX_MACHINERY)
+
+
+def test_a_pre_commit_run_compiles_only_the_patterns_it_needs(tmp_path: Path) -> None:
+    """A bound, not an exact figure: about 165 patterns today (the rules' placeholder and
+    secret shapes, the combined shape probe, the parsers' and modules' own). Building the
+    combined probe once compiled each shape's lookbehind-free probe too (28 more), only to
+    read back its text."""
+    root = repo(tmp_path, {})
+    report = probe(root, "check", "apps/web/.env", "apps/web/.env.example")
+    assert 0 < int(report["compiled"]) <= 180, report["compiled"]  # type: ignore[call-overload]
 
 
 def test_text_output_off_a_terminal_does_not_import_rich(tmp_path: Path) -> None:

@@ -95,6 +95,29 @@ def test_dsn_password_moves_to_env_local_with_gitignore(tmp_path):
     assert fix(root) == []  # fixing a fixed tree changes nothing
 
 
+def test_the_local_files_of_every_mode_are_asked_of_git_at_once(tmp_path, monkeypatch):
+    """A check computes each finding's fix: secrets in `.env.development`, `.env.production`
+    and `.env.test` move to three `.local` files, and git is asked whether those are ignored
+    in one process, not one per name (the workspace asks once more, for its own load sets)."""
+    from tekup_envlint import discovery
+
+    files = {f".env.{mode}": f"DATABASE_URL={REMOTE_DSN}\n" for mode in ("development", "production", "test")}
+    root = repo(tmp_path, app(files))
+    asked: List[List[str]] = []
+    real = discovery.git_ignored
+
+    def counting(at: Path, paths: Sequence[str]) -> Optional[set]:
+        asked.append(list(paths))
+        return real(at, paths)
+
+    monkeypatch.setattr(discovery, "git_ignored", counting)
+    fixes = [f.fix for f in engine.run(root, DEFAULT).findings if f.code == "CRD001"]
+    assert len(fixes) == 3 and all(fixes)
+    relocated = [paths for paths in asked if "apps/a/.env.test.local" in paths]
+    assert len(relocated) == 1 and len(asked) <= 2, asked
+    assert {f"apps/a/.env.{mode}.local" for mode in ("development", "production", "test")} <= set(relocated[0])
+
+
 def test_whole_secret_line_is_deleted_and_set_in_the_local_file(tmp_path):
     root = repo(tmp_path, app({".env.production": f"A=1\nexport ENCRYPTION_SALT={SALT}  # salt\nB=2\n"}))
     fix(root)

@@ -102,5 +102,5 @@ def test_literal_prefix(pattern: str, prefix: str) -> None:
 
     from tekup_envlint.redact import _literal_prefix
 
-    assert _literal_prefix(re.compile(pattern)) == prefix
-    assert _literal_prefix(re.compile(pattern, re.IGNORECASE)) == ""
+    assert _literal_prefix(pattern) == prefix
+    assert _literal_prefix(pattern, re.IGNORECASE) == ""

@@ -24,10 +24,9 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache, wraps
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
 from tekup_envlint import dsn as _dsn
-from tekup_envlint import relocate, strategy
 from tekup_envlint.checks import rule
 from tekup_envlint.classify import (
     classify as _classify,
@@ -44,6 +43,9 @@ from tekup_envlint.patterns import SecretShape, is_database_password_name, is_se
 from tekup_envlint.redact import may_hold_shape, without_lookbehind, redact
 from tekup_envlint.text import LineIndex
 from tekup_envlint.workspace import Workspace, describe
+
+if TYPE_CHECKING:
+    from tekup_envlint.relocate import Place
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]{8,}={0,2}\.[A-Za-z0-9_-]*")
 _SB_SECRET = re.compile(r"sb_secret_[A-Za-z0-9_-]+")
@@ -275,9 +277,11 @@ def _setting_at(parsed: ParsedFile, span: Span) -> Optional[Setting]:
     return next((s for s in parsed.settings if s.value_span == span), None)
 
 
-def _move_fix(ws: Workspace, parsed: ParsedFile, places: List[relocate.Place], what: str) -> Optional[Fix]:
+def _move_fix(ws: Workspace, parsed: ParsedFile, places: List[Place], what: str) -> Optional[Fix]:
     """The unsafe fix that moves one secret out of a tracked file (`relocate.move_secret`):
     None when the value cannot be kept safely (the rule's docs list when)."""
+    from tekup_envlint import relocate
+
     try:
         edits, note = relocate.move_secret(ws, parsed, places, what)
     except relocate.Refused:
@@ -288,6 +292,8 @@ def _move_fix(ws: Workspace, parsed: ParsedFile, places: List[relocate.Place], w
 def _concern_fix(ws: Workspace, found: _Credential, others: Tuple[_Credential, ...]) -> Optional[Fix]:
     """The fix of one credential concern: every place of the value in the file moves at once,
     so that `check` afterwards finds none of them."""
+    from tekup_envlint import relocate, strategy  # only for a secret to move: a plain run skips them
+
     places = []
     for c in (found,) + others:
         setting = _setting_at(c.parsed, c.span)
@@ -302,6 +308,8 @@ def _concern_fix(ws: Workspace, found: _Credential, others: Tuple[_Credential, .
 
 def _setting_fix(ws: Workspace, parsed: ParsedFile, settings: Iterable[Setting], key: str) -> Optional[Fix]:
     """The fix of a whole secret written at one or more settings of a file."""
+    from tekup_envlint import relocate
+
     return _move_fix(ws, parsed, [relocate.Place(s) for s in settings], f"the value of {key.strip()}")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import FrozenSet, Iterator, List, Optional, Set, Tuple
 
-from tekup_envlint import strategy as _strategy
 from tekup_envlint.checks import rule
 from tekup_envlint.models import Fix, Hit, Related, Span
 from tekup_envlint.workspace import Connection, LoadSet, Workspace, describe
@@ -35,6 +34,8 @@ def _strategy_fix(ws: Workspace, conns: List[Connection], what: str, hybrid: boo
     strategy = ws.config.strategy
     if strategy is None:
         return None
+    from tekup_envlint import strategy as _strategy  # only with a strategy: a plain run skips its import
+
     items = _strategy.changes(ws, conns, strategy, hybrid)
     if not items:
         return None
@@ -47,7 +48,11 @@ def _strategy_fix(ws: Workspace, conns: List[Connection], what: str, hybrid: boo
 def _hybrid_fix(ws: Workspace, load_set: LoadSet, conns: List[Connection]) -> Optional[Fix]:
     """A fix only when, once applied, the load set reads one provider."""
     strategy = ws.config.strategy
-    if strategy is None or _strategy.keeps_hybrid(ws, conns, strategy):
+    if strategy is None:
+        return None
+    from tekup_envlint import strategy as _strategy
+
+    if _strategy.keeps_hybrid(ws, conns, strategy):
         return None
     return _strategy_fix(ws, conns, load_set.label, hybrid=True)
 
@@ -127,6 +132,8 @@ def strategy_contradiction(ws: Workspace) -> Iterator[Hit]:
     if strategy is None:
         return
     allowed = STRATEGY_PROVIDERS[strategy]
+    from tekup_envlint import strategy as _strategy
+
     for app in ws.apps.values():
         for conn in app.connections:
             env = conn.file.source.env
