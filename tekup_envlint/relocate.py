@@ -437,6 +437,7 @@ class _State:
     prisma_reads: Optional[Dict[str, List[Tuple[str, str]]]] = None
     compose_reads: Optional[Dict[str, str]] = None  # file -> why Compose lets no local file follow it
     texts: Dict[str, Union[str, None, Exception]] = field(default_factory=dict)  # files read from disk, or why not
+    local_names: Optional[List[str]] = None  # `_local_names`, found once per workspace
 
 
 # the last workspace's state, weakly held like credentials' concerns
@@ -502,9 +503,13 @@ def _local_names(ws: Workspace) -> List[str]:
     """The local files a fix moves secrets to (`.env.local`, `.env.<mode>.local`: one per base
     or mode file of the workspace). git is asked about all of them at once: a check whose
     fixes move secrets out of `.env.development`, `.env.production` and `.env.test` started
-    one process per name."""
-    names = (posixpath.basename(f.source.path) for f in ws.files if f.source.kind == "dotenv")
-    return list(dict.fromkeys(n + ".local" for n in names if dotenv_name(n, ws.config).role in ("base", "mode")))
+    one process per name. Found once per workspace: every fix asks."""
+    state = _state(ws)
+    if state.local_names is None:
+        names = (posixpath.basename(f.source.path) for f in ws.files if f.source.kind == "dotenv")
+        state.local_names = list(dict.fromkeys(n + ".local" for n in names
+                                               if dotenv_name(n, ws.config).role in ("base", "mode")))
+    return state.local_names
 
 
 def _committed(ws: Workspace, path: str) -> bool:

@@ -8,6 +8,7 @@ second `check`. Secret-looking test values are assembled at run time.
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -116,6 +117,27 @@ def test_the_local_files_of_every_mode_are_asked_of_git_at_once(tmp_path, monkey
     relocated = [paths for paths in asked if "apps/a/.env.test.local" in paths]
     assert len(relocated) == 1 and len(asked) <= 2, asked
     assert {f"apps/a/.env.{mode}.local" for mode in ("development", "production", "test")} <= set(relocated[0])
+
+
+def test_the_local_file_names_are_found_once_per_workspace(tmp_path, monkeypatch):
+    """Every fix asks whether its destination is ignored; the names of the local files are
+    found from the workspace's files once, not once per fix (that made a check of a large
+    tree quadratic: files x fixes)."""
+
+    files = {f".env.{mode}": f"DATABASE_URL={REMOTE_DSN}\n" for mode in ("development", "production", "test")}
+    root = repo(tmp_path, app(files))
+    seen: List[str] = []
+    real = relocate.dotenv_name
+
+    def counting(name, config):
+        if sys._getframe(2).f_code.co_name == "_local_names":  # its scan (a generator expression)
+            seen.append(name)
+        return real(name, config)
+
+    monkeypatch.setattr(relocate, "dotenv_name", counting)
+    fixes = [f.fix for f in engine.run(root, DEFAULT).findings if f.code == "CRD001"]
+    assert len(fixes) == 3 and all(fixes)
+    assert sorted(seen) == [".env.development", ".env.production", ".env.test"]
 
 
 def test_whole_secret_line_is_deleted_and_set_in_the_local_file(tmp_path):
