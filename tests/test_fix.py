@@ -73,6 +73,34 @@ def test_a_pass_parses_again_only_the_files_the_last_pass_changed(tmp_path: Path
     assert reads.count("apps/a/.env") == 2  # the disk's text, then the fixed text (a second pass)
 
 
+def test_a_pass_lets_go_of_the_checks_of_earlier_passes(tmp_path: Path, monkeypatch) -> None:
+    # each pass checks the whole workspace again; holding an earlier pass's workspace and
+    # findings meanwhile only raised the peak memory of a large run (`fix --diff` at 100k)
+    import gc
+    import weakref
+
+    from tekup_envlint import engine
+
+    text = "A=1\nA=1\nA=1\nB=2\n"
+    root = repo(tmp_path, app({".env": text}))
+    checks: list = []
+    held: list = []
+    real = engine.run
+
+    def run(*args, **kwargs):
+        gc.collect()
+        held.append(sum(1 for ref in checks if ref() is not None))
+        result = real(*args, **kwargs)
+        checks.append(weakref.ref(result))
+        return result
+
+    monkeypatch.setattr(engine, "run", run)
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=False)
+    assert outcome.changes == {"apps/a/.env": (text, "A=1\nB=2\n")}
+    assert len(held) >= 2 and held == [0] * len(held)
+    assert outcome.result is checks[-1]()  # the last check stays, for the plan and the report
+
+
 def test_different_values_and_interpolated_values_are_not_fixed(tmp_path: Path) -> None:
     text = "A=1\nA=2\nB=${A}\nB=${A}\nC=x # keep me\nC=x # keep me\n"
     root = repo(tmp_path, app({".env": text}))
