@@ -787,6 +787,17 @@ def test_the_strategy_comes_from_the_config_file_as_the_pre_commit_hook_needs(tm
     assert (root / "apps/billy/.env").read_text() == f"DATABASE_URL={pooler}:6543/postgres?pgbouncer=true&schema=billy\n"
 
 
+def test_the_diff_comes_file_by_file_in_path_order() -> None:
+    # the CLI writes each file's diff as it comes: a large run never holds the whole diff
+    from tekup_envlint.report.fix import unified_diff
+
+    changes = {"b/.env": ("A=1\n", "A=2\n"), "a/.env": (None, "X=1")}
+    assert list(unified_diff(changes, lambda text: text)) == [
+        "--- /dev/null\n+++ b/a/.env\n@@ -0,0 +1 @@\n+X=1\n\\ No newline at end of file\n",
+        "--- a/b/.env\n+++ b/b/.env\n@@ -1 +1 @@\n-A=1\n+A=2\n",
+    ]
+
+
 def test_counts_in_the_fix_report_are_english() -> None:
     """`2 fixes rejected`, never `2 fixs` (report/fix.py counts with report.text.plural)."""
     from tekup_envlint.report.text import plural
