@@ -367,7 +367,7 @@ def _fix(args: argparse.Namespace) -> int:
             stream.write(report.fix_json(outcome, outcome.scrub, diff=args.diff, plan_text=plan_text))
         else:
             if args.diff:
-                stream.write(report.unified_diff(outcome.changes, outcome.scrub))
+                stream.writelines(report.unified_diff(outcome.changes, outcome.scrub))
             summary = report.summary_lines(outcome, outcome.scrub, diff=args.diff, unsafe=args.unsafe_fixes,
                                            plan_text=plan_text)
             (sys.stderr if args.diff else stream).write("".join(line + "\n" for line in summary))

@@ -33,6 +33,7 @@ from tekup_envlint.models import Edit, Finding, Fix, ParsedFile, SourceFile
 
 if TYPE_CHECKING:
     from tekup_envlint.plan import Plan
+    from tekup_envlint.redact import Redactor
 
 MAX_PASSES = 10
 # problems that say a file's text is not exactly the file's bytes, or was not read at all
@@ -60,13 +61,15 @@ class FixOutcome:
     written: List[str] = field(default_factory=list)
     converged: bool = True
     result: Optional[engine.Result] = None  # the last check (its redactor scrubs output)
-    first: Optional[engine.Result] = None  # the first check (knows the secrets before the fix)
+    # the first check's redactor (it knows the secrets before the fix); only it is kept of
+    # that check, so that a pass never holds the workspace and findings of an earlier one
+    first_redactor: Optional["Redactor"] = None
 
     def scrub(self, text: str) -> str:
         """`text` with every secret either check knew replaced by its redacted form."""
-        for result in (self.first, self.result):
-            if result is not None:
-                text = result.redactor.scrub(text)
+        for redactor in (self.first_redactor, self.result.redactor if self.result is not None else None):
+            if redactor is not None:
+                text = redactor.scrub(text)
         return text
 
 
@@ -156,26 +159,37 @@ class _Loop:
     # -- one pass ---------------------------------------------------------------------
     def converge(self) -> None:
         """Passes until no fix applies (or the cap); leaves the last check in the outcome."""
+        while self._pass():
+            pass
+
+    def _pass(self) -> bool:
+        """Check the overlay and apply the fixes found; whether another pass is needed.
+
+        The previous pass's check is let go first: the next one parses again only what
+        changed (`self.parses`), so holding both workspaces and their findings at once
+        would only raise the run's peak memory.
+        """
         outcome = self.outcome
-        while True:
-            result = engine.run(self.root, self.config, self.scope, key=self.key, overlay=self._overlay(),
-                                cache=self.parses)
-            if outcome.first is None:
-                outcome.first = result
-            outcome.result = result
-            outcome.remaining = list(result.findings)
-            candidates = [(f, f.fix) for f in result.findings
-                          if wanted(f.fix, self.unsafe) and (self.only is None or f.path in self.only)]
-            if not candidates:
-                outcome.converged = True
-                return
-            if not self.passes_left:
-                outcome.converged = False
-                return
-            self.passes_left -= 1
-            if not self._apply(result, candidates):
-                outcome.converged = True
-                return
+        outcome.result, outcome.remaining = None, []
+        result = engine.run(self.root, self.config, self.scope, key=self.key, overlay=self._overlay(),
+                            cache=self.parses)
+        if outcome.first_redactor is None:
+            outcome.first_redactor = result.redactor
+        outcome.result = result
+        outcome.remaining = list(result.findings)
+        candidates = [(f, f.fix) for f in result.findings
+                      if wanted(f.fix, self.unsafe) and (self.only is None or f.path in self.only)]
+        if not candidates:
+            outcome.converged = True
+            return False
+        if not self.passes_left:
+            outcome.converged = False
+            return False
+        self.passes_left -= 1
+        if not self._apply(result, candidates):
+            outcome.converged = True
+            return False
+        return True
 
     def _apply(self, result: engine.Result, candidates: List[Tuple[Finding, Fix]]) -> bool:
         """Choose and apply this pass's fixes; whether any was applied.

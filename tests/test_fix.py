@@ -73,6 +73,34 @@ def test_a_pass_parses_again_only_the_files_the_last_pass_changed(tmp_path: Path
     assert reads.count("apps/a/.env") == 2  # the disk's text, then the fixed text (a second pass)
 
 
+def test_a_pass_lets_go_of_the_checks_of_earlier_passes(tmp_path: Path, monkeypatch) -> None:
+    # each pass checks the whole workspace again; holding an earlier pass's workspace and
+    # findings meanwhile only raised the peak memory of a large run (`fix --diff` at 100k)
+    import gc
+    import weakref
+
+    from tekup_envlint import engine
+
+    text = "A=1\nA=1\nA=1\nB=2\n"
+    root = repo(tmp_path, app({".env": text}))
+    checks: list = []
+    held: list = []
+    real = engine.run
+
+    def run(*args, **kwargs):
+        gc.collect()
+        held.append(sum(1 for ref in checks if ref() is not None))
+        result = real(*args, **kwargs)
+        checks.append(weakref.ref(result))
+        return result
+
+    monkeypatch.setattr(engine, "run", run)
+    outcome = run_fix(root, DEFAULT, unsafe=False, write=False)
+    assert outcome.changes == {"apps/a/.env": (text, "A=1\nB=2\n")}
+    assert len(held) >= 2 and held == [0] * len(held)
+    assert outcome.result is checks[-1]()  # the last check stays, for the plan and the report
+
+
 def test_different_values_and_interpolated_values_are_not_fixed(tmp_path: Path) -> None:
     text = "A=1\nA=2\nB=${A}\nB=${A}\nC=x # keep me\nC=x # keep me\n"
     root = repo(tmp_path, app({".env": text}))
@@ -757,6 +785,17 @@ def test_the_strategy_comes_from_the_config_file_as_the_pre_commit_hook_needs(tm
     monkeypatch.chdir(root)
     cli.main(["fix", "apps/billy/.env"])
     assert (root / "apps/billy/.env").read_text() == f"DATABASE_URL={pooler}:6543/postgres?pgbouncer=true&schema=billy\n"
+
+
+def test_the_diff_comes_file_by_file_in_path_order() -> None:
+    # the CLI writes each file's diff as it comes: a large run never holds the whole diff
+    from tekup_envlint.report.fix import unified_diff
+
+    changes = {"b/.env": ("A=1\n", "A=2\n"), "a/.env": (None, "X=1")}
+    assert list(unified_diff(changes, lambda text: text)) == [
+        "--- /dev/null\n+++ b/a/.env\n@@ -0,0 +1 @@\n+X=1\n\\ No newline at end of file\n",
+        "--- a/b/.env\n+++ b/b/.env\n@@ -1 +1 @@\n-A=1\n+A=2\n",
+    ]
 
 
 def test_counts_in_the_fix_report_are_english() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from tekup_envlint.models import Finding, Fix
 from tekup_envlint.report.text import plural
@@ -31,23 +31,31 @@ def _lines(text: str) -> List[str]:
     return _LINE.findall(text)
 
 
-def unified_diff(changes: Changes, scrub: Scrub) -> str:
+def unified_diff(changes: Changes, scrub: Scrub) -> Iterator[str]:
     """A unified diff of every change (`a/` old, `b/` new; `/dev/null` for a created file),
-    each line scrubbed of secrets; line breaks are shown as line ends, whatever they are."""
-    out: List[str] = []
+    each line scrubbed of secrets; line breaks are shown as line ends, whatever they are.
+
+    Given file by file, in path order, for the caller to write as it comes: a large run
+    need not hold the whole diff (megabytes with `--unsafe-fixes`) on top of its texts."""
     for path in sorted(changes):
         old, new = changes[path]
-        before, after = _lines(old or ""), _lines(new)
-        header_a = "/dev/null" if old is None else f"a/{path}"
-        lines = difflib.unified_diff(before, after, header_a, f"b/{path}", lineterm="")
-        for number, line in enumerate(lines):
-            if number < 2 or line.startswith("@@"):  # the two file headers, hunk headers
-                out.append(_clean(line, scrub))
-                continue
-            body = line.rstrip("\r\n")
-            out.append(_clean(body, scrub))
-            if body == line:  # the file's last line, with no line break
-                out.append("\\ No newline at end of file")
+        yield _file_diff(path, old, new, scrub)
+
+
+def _file_diff(path: str, old: Optional[str], new: str, scrub: Scrub) -> str:
+    """The unified diff of one file (see `unified_diff`)."""
+    out: List[str] = []
+    before, after = _lines(old or ""), _lines(new)
+    header_a = "/dev/null" if old is None else f"a/{path}"
+    lines = difflib.unified_diff(before, after, header_a, f"b/{path}", lineterm="")
+    for number, line in enumerate(lines):
+        if number < 2 or line.startswith("@@"):  # the two file headers, hunk headers
+            out.append(_clean(line, scrub))
+            continue
+        body = line.rstrip("\r\n")
+        out.append(_clean(body, scrub))
+        if body == line:  # the file's last line, with no line break
+            out.append("\\ No newline at end of file")
     return "".join(line + "\n" for line in out)
 
 
