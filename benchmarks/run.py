@@ -327,9 +327,8 @@ def write_report(data: Dict[str, object], path: Path) -> None:
     add("Written by `make bench` (`benchmarks/run.py`); see [benchmarks/README.md](../benchmarks/README.md). "
         "Every number below comes from one run of that script, with all commands measured side by side "
         f"in rounds on one machine: {data['machine']}. Times are medians of {data['runs']} rounds (after a "
-        "warm-up run); memory is the peak resident set of the command's own process. Other work was running "
-        "on the machine, so absolute times vary from run to run; the ratios, measured in the same rounds, "
-        "vary much less.")
+        "warm-up run); memory is the peak resident set of the command's own process. The machine is shared, "
+        "so absolute times vary from run to run; the ratios, measured in the same rounds, vary much less.")
     add("")
     add("## Pre-commit: the files of one app")
     add("")
@@ -649,7 +648,7 @@ def standing(data: Dict[str, object]) -> str:
             f"{fmt_s(before_rules)} together, {before_rules / floor:.2f} floors, before any rule runs; "
             f"collecting every secret for the redactor, so that no output prints one, takes {fmt_s(redactor)} "
             f"({redactor / floor:.2f}); the rules with message scrubbing {fmt_s(rules)} ({rules / floor:.2f}), "
-            f"spread over {len(st['checks'])} rules (the slowest, {biggest[0]}, {fmt_s(biggest[1])}). Each stage is "
+            f"spread over {len(st['checks'])} checks (the slowest, {biggest[0]}, {fmt_s(biggest[1])}). Each stage is "
             f"linear, and without its largest stage, {largest}, the check would still take {rest:.2f} floors: what is left "
             "is the Python cost of the work itself, not one stage's defect. The floor parses with python-dotenv "
             "and PyYAML's C loader and keeps nothing. Garbage collection runs inside these stages: in a side "
