@@ -156,7 +156,7 @@ def scrub_shapes(text: str) -> str:
         if literal not in text or _probe(shape).search(text) is None:
             continue  # the shape cannot match: sub would give the text back unchanged
         text = shape.regex.sub(lambda m: redact(m.group(0)), text)
-    if "=" in text:
+    if "=" in text or "%3" in text:  # `%3D`: an encoded "=" (either case)
         text = _credential_parameters().sub(_scrub_password, text)
     if "://" not in text:  # a URI password needs one
         return text
@@ -202,12 +202,15 @@ def _scrub_uri_passwords(text: str) -> str:
 def _credential_parameters() -> "re.Pattern[str]":
     """`password=...`, `token=...` (the names are data, `[secret_names] parameters`) in a
     libpq keyword/value string or a URI query: the value up to a space, `&` or quote, or a
-    whole single-quoted libpq value."""
+    whole single-quoted libpq value. Percent-encoded too (`options=-c%20password%3D...` in
+    a URI), where an encoded space or a `+` comes before the name and `%3D` stands for `=`;
+    such a value runs to the next `&` or space, which may hide a little more than it."""
     from tekup_envlint.patterns import load
 
     names = "|".join(sorted((re.escape(n) for n in load().secret_parameters), key=len, reverse=True))
     return re.compile(
-        rf"(?<![\w.-])(?:{names})[ \t]*=[ \t]*(?P<password>'(?:[^'\\\r\n]|\\.)*'?|[^\s&'\"`;#,]+)",
+        rf"(?:(?<![\w.-])|(?<=%20)|(?<=%09)|(?<=\+))(?:{names})[ \t]*(?:=|%3D)[ \t]*"
+        rf"(?P<password>'(?:[^'\\\r\n]|\\.)*'?|[^\s&'\"`;#,]+)",
         re.IGNORECASE,
     )
 
@@ -383,6 +386,9 @@ def credential_parameters(value: str) -> List[str]:
         parsed = dsn.parse_lenient(value)
         if parsed is not None:
             found.extend(v for k, v in parsed.params if k.lower() in names and v)
+            # `options` carries server options (`-c name=value`), percent-encoded in a URI
+            found.extend(secret for k, v in parsed.params if k.lower() == "options" and "://" not in v
+                         for secret in credential_parameters(v))
         return found
     if "=" not in value:
         return found

@@ -64,6 +64,7 @@ SECRETS: Dict[str, str] = {
     "libpq keyword/value password": "KvLibpqSecret4711",
     "DSN sslpassword parameter": "SslParamSecret2323",
     "DSN token parameter": "TokParamSecret4545",
+    "password in a DSN's encoded options": "OptsParamSecret3434",
     "raw '/' in a DSN password": "Raw/SlashSecret6868",
     # the password of a URI of any scheme, under a name that says nothing
     "Redis URL password": "RedisUrlSecret4141",
@@ -76,6 +77,7 @@ SECRETS: Dict[str, str] = {
     "Prisma escaped password (as written)": r"Prisma\u0041Escaped3737",
 }
 YAML_SINGLE = "Compose ''-quoted (as written)"
+ENCODED_OPTIONS = "password in a DSN's encoded options"
 RAW_SLASH = "raw '/' in a DSN password"
 # what a reader of the file would take for the secret, too
 DECODED = {
@@ -112,6 +114,8 @@ def workspace(root: Path) -> Path:
             f"password={s['libpq keyword/value password']} dbname=app\"\n"
             f"REPLICA_URL=postgresql://app@db.acme-internal.dev:5432/app?sslpassword={s['DSN sslpassword parameter']}"
             f"&token={s['DSN token parameter']}\n"
+            "TUNED_URL=postgresql://app@db.acme-internal.dev:5432/app?options=-c%20statement_timeout%3D5000"
+            f"%20-c%20password%3D{s[ENCODED_OPTIONS]}&sslmode=require\n"
             "ANALYTICS_DATABASE_URL=postgresql://app:"
             f"{s[RAW_SLASH]}@db.acme-internal.dev:5432/app\n"
             f"CACHE_URL=redis://:{s['Redis URL password']}@cache.acme-internal.dev:6379/0\n"
@@ -534,6 +538,12 @@ def test_credential_parameters_of_libpq_strings_and_uri_queries() -> None:
         "T0k3n99", "K3y77", "P4ss"]
     scrubbed = scrub_shapes("host=db password=KvSecret42 x postgresql://h/db?apikey=ApiSecret42&sslmode=require")
     assert "KvSecret42" not in scrubbed and "ApiSecret42" not in scrubbed and "sslmode=require" in scrubbed
+    # libpq's `options`, percent-encoded in a URI: `-c password=...` is a credential too
+    encoded = "postgresql://u@h/db?options=-c%20password%3DOpt5ecret42&sslmode=require"
+    assert credential_parameters(encoded) == ["Opt5ecret42"]
+    for text in (encoded, encoded.replace("%3D", "%3d").replace("%20", "+"), "options=-c%20password%3DOpt5ecret42"):
+        assert "Opt5ecret42" not in scrub_shapes(text) and "options=-c" in scrub_shapes(text), text
+    assert scrub_shapes("mypassword%3Dnot_a_parameter") == "mypassword%3Dnot_a_parameter"
     # references and placeholders are not secrets
     assert scrub_shapes("password=${PGPASSWORD} token=changeme") == "password=${PGPASSWORD} token=changeme"
 
