@@ -140,7 +140,7 @@ def env_text(rng: random.Random, app: App, name: str) -> str:
             if rng.random() < 0.6:
                 lines.append(f"SUPABASE_SERVICE_ROLE_KEY='{fake_jwt(rng, ref, 'service_role')}'")
         if rng.random() < 0.4:
-            lines.append(f"NEXT_PUBLIC_SUPABASE_URL=${{SUPABASE_URL}}")
+            lines.append("NEXT_PUBLIC_SUPABASE_URL=${SUPABASE_URL}")
     lines.append("")
     lines.append("# Other services")
     for _ in range(rng.randrange(3, 12)):
