@@ -543,7 +543,7 @@ docker strategy) and `check --show-fixes` of the 8k and 30k trees.
   0.26 s of 4.5 s profiled (about 6%), after the quadratic scan above was removed. The
   baseline, the fix loop, the plan and every report but the one asked for are imported only
   when used (`tests/test_imports.py`).
-* **A password in a URI's `options`.** Found while measuring: `options=-c%20password%3D...`
+* **A password in a URI's `options`.** Left open by the last review: `options=-c%20password%3D...`
   was printed in full in code frames. The credential-parameter scrub reads the encoded
   form now (one more alternative in its regex, tried only where a text holds `=` or `%3`).
 * **The pre-commit start.** `relocate` and `strategy` (and their dataclasses) are imported
