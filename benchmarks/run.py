@@ -656,9 +656,9 @@ def standing(data: Dict[str, object]) -> str:
             f"{fmt_s(before_rules)} together, {before_rules / floor:.2f} floors, before any rule runs; "
             f"collecting every secret for the redactor, so that no output prints one, takes {fmt_s(redactor)} "
             f"({redactor / floor:.2f}); the rules with message scrubbing {fmt_s(rules)} ({rules / floor:.2f}), "
-            f"spread over {len(st['checks'])} checks (the slowest, {biggest[0]}, {fmt_s(biggest[1])}). Each stage is "
-            f"linear, and without its largest stage, {largest}, the check would still take {rest:.2f} floors: what is left "
-            "is the Python cost of the work itself, not one stage's defect. The floor parses with python-dotenv "
+            f"spread over {len(st['checks'])} checks (the slowest, {biggest[0]}, {fmt_s(biggest[1])}). The run grows "
+            f"linearly (Growth above), and without its largest stage, {largest}, it would still take {rest:.2f} "
+            "floors: what is left is the Python cost of the work itself, not one stage's defect. The floor parses with python-dotenv "
             "and PyYAML's C loader and keeps nothing. Garbage collection runs inside these stages: in a side "
             "measurement, a check of the 100k tree with the cyclic collector off took 6-12% less CPU with the "
             "same peak memory, but the passes of the fix loop drop whole workspaces, so it stays on.")
