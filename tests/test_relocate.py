@@ -96,14 +96,28 @@ def test_dsn_password_moves_to_env_local_with_gitignore(tmp_path):
     assert fix(root) == []  # fixing a fixed tree changes nothing
 
 
+MODES = ("development", "production", "test")
+
+
+def three_modes(tmp_path: Path) -> Path:
+    """An app with a remote DSN's password in `.env.development`, `.env.production` and `.env.test`."""
+    return repo(tmp_path, app({f".env.{mode}": f"DATABASE_URL={REMOTE_DSN}\n" for mode in MODES}))
+
+
+def crd001_fixes(root: Path) -> list:
+    """The fixes a check computes for its CRD001 findings (one per mode file here)."""
+    fixes = [f.fix for f in engine.run(root, DEFAULT).findings if f.code == "CRD001"]
+    assert len(fixes) == len(MODES) and all(fixes)
+    return fixes
+
+
 def test_the_local_files_of_every_mode_are_asked_of_git_at_once(tmp_path, monkeypatch):
     """A check computes each finding's fix: secrets in `.env.development`, `.env.production`
     and `.env.test` move to three `.local` files, and git is asked whether those are ignored
     in one process, not one per name (the workspace asks once more, for its own load sets)."""
     from tekup_envlint import discovery
 
-    files = {f".env.{mode}": f"DATABASE_URL={REMOTE_DSN}\n" for mode in ("development", "production", "test")}
-    root = repo(tmp_path, app(files))
+    root = three_modes(tmp_path)
     asked: List[List[str]] = []
     real = discovery.git_ignored
 
@@ -112,20 +126,17 @@ def test_the_local_files_of_every_mode_are_asked_of_git_at_once(tmp_path, monkey
         return real(at, paths)
 
     monkeypatch.setattr(discovery, "git_ignored", counting)
-    fixes = [f.fix for f in engine.run(root, DEFAULT).findings if f.code == "CRD001"]
-    assert len(fixes) == 3 and all(fixes)
+    crd001_fixes(root)
     relocated = [paths for paths in asked if "apps/a/.env.test.local" in paths]
     assert len(relocated) == 1 and len(asked) <= 2, asked
-    assert {f"apps/a/.env.{mode}.local" for mode in ("development", "production", "test")} <= set(relocated[0])
+    assert {f"apps/a/.env.{mode}.local" for mode in MODES} <= set(relocated[0])
 
 
 def test_the_local_file_names_are_found_once_per_workspace(tmp_path, monkeypatch):
     """Every fix asks whether its destination is ignored; the names of the local files are
     found from the workspace's files once, not once per fix (that made a check of a large
     tree quadratic: files x fixes)."""
-
-    files = {f".env.{mode}": f"DATABASE_URL={REMOTE_DSN}\n" for mode in ("development", "production", "test")}
-    root = repo(tmp_path, app(files))
+    root = three_modes(tmp_path)
     seen: List[str] = []
     real = relocate.dotenv_name
 
@@ -135,9 +146,8 @@ def test_the_local_file_names_are_found_once_per_workspace(tmp_path, monkeypatch
         return real(name, config)
 
     monkeypatch.setattr(relocate, "dotenv_name", counting)
-    fixes = [f.fix for f in engine.run(root, DEFAULT).findings if f.code == "CRD001"]
-    assert len(fixes) == 3 and all(fixes)
-    assert sorted(seen) == [".env.development", ".env.production", ".env.test"]
+    crd001_fixes(root)
+    assert sorted(seen) == [f".env.{mode}" for mode in MODES]
 
 
 def test_whole_secret_line_is_deleted_and_set_in_the_local_file(tmp_path):
